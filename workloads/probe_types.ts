@@ -1,0 +1,91 @@
+/**
+ * The JSON shape of one probe: one version × stressor × layout × seed, run in-process.
+ *
+ * This is the whole interface between `workloads/` and `bisect/`: the runner spawns
+ * `workloads/probe_main.ts` with a {@linkcode ProbeSpec} and reads one {@linkcode ProbeResult}
+ * line from its stdout. Nothing else crosses.
+ *
+ * @example
+ * ```ts
+ * import type { ProbeSpec } from "./probe_types.ts";
+ * const spec: ProbeSpec = {
+ *   version: "head", stressor: "fork", layout: "glibc", seed: 7, ops: 200, verify: true,
+ * };
+ * console.log(JSON.stringify(spec));
+ * ```
+ *
+ * @module
+ */
+
+/** The stressors the suite knows, each with stress-ng's definition of a bogo op. */
+export const STRESSOR_NAMES = [
+  "fork",
+  "vfork",
+  "clone",
+  "forkheavy",
+  "mmapfork",
+  "mmap",
+  "munmap",
+  "mprotect",
+  "mremap",
+  "brk",
+] as const;
+
+/** A stressor's name. */
+export type StressorName = typeof STRESSOR_NAMES[number];
+
+/** What to run. */
+export interface ProbeSpec {
+  /** A manifest version name, `head`, or a path to a version folder. */
+  readonly version: string;
+  /** The stressor. */
+  readonly stressor: StressorName;
+  /** A generator name (`glibc`, `many-libs`, `fragmented`, `random`), a fixture name, or a `.maps` path. */
+  readonly layout: string;
+  /** Seed for the layout generator and the stressor's choices. */
+  readonly seed: number;
+  /** Bogo ops to run. */
+  readonly ops: number;
+  /** Validate and compare against the reference after every op (stress-ng's `--verify`). */
+  readonly verify: boolean;
+  /** Stop after this many milliseconds even if `ops` were not reached (0 or absent: no limit). */
+  readonly timeoutMs?: number;
+}
+
+/** How a probe ended, as the child itself sees it. The parent adds `hang`, `oom` and `skip`. */
+export type ChildOutcome = "pass" | "crash" | "invalid" | "wrong" | "leak";
+
+/** Every outcome class the runner reports. */
+export type Outcome = ChildOutcome | "hang" | "oom" | "skip";
+
+/** The failure's evidence. */
+export interface Failure {
+  /** The error's class name, e.g. `TypeError` or `MapleInvariantError`. */
+  readonly kind: string;
+  /** Its message. */
+  readonly message: string;
+  /** Top stack frames, innermost first, as `function (file:line)`. */
+  readonly frames: readonly string[];
+  /** The bogo op (0-based) during which it happened. */
+  readonly atOp: number;
+  /** What the op was doing, e.g. `fork of an mm with 38 VMAs`. */
+  readonly operation: string;
+}
+
+/** What a probe reports on stdout (one JSON line). */
+export interface ProbeResult {
+  readonly spec: ProbeSpec;
+  readonly outcome: ChildOutcome;
+  /** Bogo ops completed. */
+  readonly bogoOps: number;
+  /** Wall time of the stressor loop in milliseconds. */
+  readonly elapsedMs: number;
+  /** `bogoOps / seconds`. */
+  readonly opsPerSecond: number;
+  /** Digest of the final address space (hex), for determinism checks. */
+  readonly digest: string;
+  /** VMAs in the layout the probe started from. */
+  readonly layoutVmas: number;
+  /** Present unless `outcome` is `pass`. */
+  readonly failure?: Failure;
+}
