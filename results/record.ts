@@ -144,7 +144,11 @@ export interface BenchBody {
   /** Whether the short `--quick` settings were used. */
   readonly quick: boolean;
   /** The cases that ran, with their group (`core` or `workloads`). */
-  readonly cases: readonly { readonly name: string; readonly group: string; readonly unit: string }[];
+  readonly cases: readonly {
+    readonly name: string;
+    readonly group: string;
+    readonly unit: string;
+  }[];
 }
 
 /** Body of a `stress` record: one stressor run, with stress-ng's metrics. */
@@ -157,7 +161,7 @@ export interface StressBody {
   readonly outcome: string;
   readonly bogoOps: number;
   readonly opsPerSecond: number;
-  readonly [extra: string]: JsonValue | undefined;
+  readonly [extra: string]: unknown;
 }
 
 /** One probe of a bisect, as the record keeps it. */
@@ -168,7 +172,7 @@ export interface ProbeEntry {
   readonly seed: number;
   /** `pass`, `crash`, `hang`, `oom`, `invalid`, `wrong`, `leak` or `skip`. */
   readonly outcome: string;
-  readonly [extra: string]: JsonValue | undefined;
+  readonly [extra: string]: unknown;
 }
 
 /** Body of a `bisect` record. */
@@ -177,7 +181,7 @@ export interface BisectBody {
   readonly mode: string;
   /** Every probe run, in order. */
   readonly probes: readonly ProbeEntry[];
-  readonly [extra: string]: JsonValue | undefined;
+  readonly [extra: string]: unknown;
 }
 
 /** Fields every record has, whatever its kind. */
@@ -262,7 +266,7 @@ export function buildRecord<K extends RecordKind>(input: RecordInput<K>): Extrac
     verdicts: input.verdicts,
     body: input.body,
   };
-  return record as Extract<SuiteRecord, { kind: K }>;
+  return record as unknown as Extract<SuiteRecord, { kind: K }>;
 }
 
 /**
@@ -280,6 +284,19 @@ export function newRecordId(kind: RecordKind, at: Date = new Date()): string {
   const random = crypto.getRandomValues(new Uint8Array(6));
   const hex = Array.from(random, (b) => b.toString(16).padStart(2, "0")).join("");
   return `${kind}-${stamp}-${hex}`;
+}
+
+/**
+ * A short name for a run, for legends and column titles: start time and the id's random tail.
+ *
+ * @example
+ * ```ts
+ * import { runLabel } from "./record.ts";
+ * console.log(runLabel("bench-20261126T233350184Z-5f0bf1dcd901", "2026-11-26T23:33:50.184Z")); // 11-26 23:33:50 d901
+ * ```
+ */
+export function runLabel(id: string, startedAt: string): string {
+  return `${startedAt.slice(5, 10)} ${startedAt.slice(11, 19)} ${id.slice(-4)}`;
 }
 
 /** The suite's root folder (the parent of `results/`). */

@@ -50,7 +50,38 @@ export interface ProbeSpec {
   readonly verify: boolean;
   /** Stop after this many milliseconds even if `ops` were not reached (0 or absent: no limit). */
   readonly timeoutMs?: number;
+  /**
+   * An explicit layout; when present it replaces the named one (`layout` is then only a
+   * label). Used by fuzz, shrink and replay.
+   */
+  readonly inlineLayout?: readonly VmaRecord[];
+  /**
+   * An explicit operation list, run in order instead of the stressor's own choices (each
+   * operation counts as one bogo op; `ops` is ignored). Used by fuzz, shrink and replay.
+   */
+  readonly operations?: readonly OperationRecord[];
+  /** Stressor sizes by name (e.g. `{ "mmapPages": 4 }`); see `workloads/stressors/types.ts`. */
+  readonly options?: Readonly<Record<string, number>>;
 }
+
+/** One VMA in JSON: `{ "range": "7f00a000-7f00c000", "perms": "r-xp", "offset": "0x2000", "name": "/usr/lib/libc.so.6" }`. */
+export interface VmaRecord {
+  /** `start-end` in hex, as /proc/PID/maps prints it (end exclusive). */
+  readonly range: string;
+  /** `rwxp` / `rwxs`. */
+  readonly perms: string;
+  /** File offset in hex (file mappings only). */
+  readonly offset?: string;
+  /** A path (starting with `/`) for a file mapping, or an anonymous name like `[heap]`. */
+  readonly name?: string;
+  /** VM flags, e.g. `["dontcopy"]` (see `workloads/vma.ts`). */
+  readonly flags?: readonly string[];
+}
+
+/** One primitive operation in JSON, e.g. `{ "op": "munmap", "addr": "0x7f0000001000", "length": "0x1000" }`. */
+export type OperationRecord =
+  & Readonly<Record<string, string | number | boolean | readonly string[]>>
+  & { readonly op: string };
 
 /** How a probe ended, as the child itself sees it. The parent adds `hang`, `oom` and `skip`. */
 export type ChildOutcome = "pass" | "crash" | "invalid" | "wrong" | "leak";
@@ -88,4 +119,8 @@ export interface ProbeResult {
   readonly layoutVmas: number;
   /** Present unless `outcome` is `pass`. */
   readonly failure?: Failure;
+  /** Hash of the operation sequence applied (hex), for determinism checks. */
+  readonly opsDigest?: string;
+  /** Primitive operations applied (a bogo op may be many). */
+  readonly primitiveOps?: number;
 }

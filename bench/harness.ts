@@ -1,0 +1,125 @@
+/**
+ * The benchmark harness behind `deno task bench`: measures cases on versions with mitata and
+ * turns the measurements into the sample sets of a bench record.
+ *
+ * Each version is measured in its own child process (`bench/measure_main.ts`), as asv does,
+ * so that one version's JIT feedback cannot colour another's figures and a version that
+ * crashes or hangs costs only its own results.
+ *
+ * @example
+ * ```ts
+ * import { measureCases, type BenchCase } from "./harness.ts";
+ * import { loadVersion } from "../core/loader.ts";
+ * const cases: BenchCase[] = [{
+ *   name: "demo/load", group: "core", unit: "ns/op", better: "lower",
+ *   setup: (m) => { const t = m.createTree<number>(); t.store(1, 9, 1); return () => t.load(5); },
+ * }];
+ * const { module } = await loadVersion("testing/reference");
+ * console.log(await measureCases("testing/reference", module, cases, { quick: true }));
+ * ```
+ *
+ * @module
+ */
+
+import { measure } from "mitata";
+import type { MapleModule } from "../core/contract.ts";
+import type { Better, SampleSet } from "../results/record.ts";
+
+/** One benchmark case, parameterised by the version's module. */
+export interface BenchCase {
+  /** `group/name`, e.g. `core/load-random`. */
+  readonly name: string;
+  /** `core` or `workloads`. */
+  readonly group: string;
+  /** `ns/op` (time per call) or `ops/s` (calls, times `opsPerCall`, per second). */
+  readonly unit: "ns/op" | "ops/s";
+  readonly better: Better;
+  /** Build the state for one version; returns the operation that one timed call runs. */
+  setup(module: MapleModule): () => unknown;
+  /** Bogo ops done by one call, for `ops/s` cases (default 1). */
+  readonly opsPerCall?: number;
+  /**
+   * Entries one call handles, for `ns/op` cases reported per entry (a `dup` of 300 entries is
+   * reported as ns per entry, as the kernel's figures are); default 1.
+   */
+  readonly entriesPerCall?: number;
+}
+
+/** How long to measure. */
+export interface MeasureOptions {
+  /** Short runs for tests and smoke checks. */
+  readonly quick: boolean;
+}
+
+/** Samples kept per set: enough for a rank test, small enough for records to stay readable. */
+export const KEPT_SAMPLES = 48;
+
+/**
+ * Measure every case on one version; a case that throws becomes a set with `error`.
+ *
+ * @example
+ * ```ts
+ * import { measureCases } from "./harness.ts";
+ * import type { MapleModule } from "../core/contract.ts";
+ * declare const module: MapleModule;
+ * const sets = await measureCases("head", module, [], { quick: true });
+ * console.log(sets.length); // 0
+ * ```
+ */
+export async function measureCases(
+  version: string,
+  module: MapleModule,
+  cases: readonly BenchCase[],
+  options: MeasureOptions,
+): Promise<SampleSet[]> {
+  const sets: SampleSet[] = [];
+  for (const c of cases) {
+    const base = { benchmark: c.name, version, unit: c.unit, better: c.better };
+    try {
+      const op = c.setup(module);
+      const stats = await measure(op, {
+        min_cpu_time: (options.quick ? 20 : 500) * 1e6,
+        min_samples: options.quick ? 8 : 24,
+        max_samples: options.quick ? 200 : 2000,
+      });
+      const perCall = thin(stats.samples, KEPT_SAMPLES);
+      const values = c.unit === "ns/op"
+        ? perCall.map((ns) => ns / (c.entriesPerCall ?? 1))
+        : perCall.map((ns) => ((c.opsPerCall ?? 1) * 1e9) / ns);
+      sets.push({ ...base, values: values.map(round4) });
+    } catch (error) {
+      sets.push({ ...base, values: [], error: describe(error) });
+    }
+  }
+  return sets;
+}
+
+/**
+ * Keep at most `n` samples, spread evenly over the sorted list, so that the kept ones have the
+ * measured distribution's shape.
+ *
+ * @example
+ * ```ts
+ * import { thin } from "./harness.ts";
+ * console.log(thin([5, 1, 4, 2, 3], 3)); // [1, 3, 5]
+ * ```
+ */
+export function thin(samples: readonly number[], n: number): number[] {
+  const sorted = [...samples].sort((a, b) => a - b);
+  if (sorted.length <= n) return sorted;
+  return Array.from(
+    { length: n },
+    (_, i) => sorted[Math.round((i * (sorted.length - 1)) / (n - 1))],
+  );
+}
+
+/** Four significant digits: beyond that is timer noise, and the records stay readable. */
+function round4(value: number): number {
+  return Number(value.toPrecision(4));
+}
+
+/** A one-line description of a thrown value. */
+function describe(error: unknown): string {
+  if (error instanceof Error) return `${error.name}: ${error.message}`;
+  return String(error);
+}

@@ -1,0 +1,149 @@
+/**
+ * One bench run over several versions: a child process per version, then one bench record.
+ *
+ * @example
+ * ```ts
+ * import { runBench } from "./run.ts";
+ * const record = await runBench({ versions: ["testing/reference"], quick: true });
+ * console.log(record.samples.length);
+ * ```
+ *
+ * @module
+ */
+
+import { fileURLToPath } from "node:url";
+import { readManifest } from "../core/loader.ts";
+import {
+  type BenchRecord,
+  buildRecord,
+  type SampleSet,
+  type VersionRef,
+} from "../results/record.ts";
+import { benchCases } from "./cases.ts";
+import { BENCH_LAYOUT, BENCH_SEED, BENCH_SIZES, OPS_PER_CALL } from "./workloads_cases.ts";
+import type { MeasureSpec } from "./measure_main.ts";
+
+/** What to run. */
+export interface BenchOptions {
+  /** Version names or folders, in history order. */
+  readonly versions: readonly string[];
+  readonly quick: boolean;
+  /** Case names to run (all when absent). */
+  readonly cases?: readonly string[];
+  /** Per-version time limit in milliseconds (default 10 minutes, 2 with `quick`). */
+  readonly timeoutMs?: number;
+  /** Called as each version starts, for progress output. */
+  readonly onVersionStart?: (version: string, index: number, count: number) => void;
+  /** Called as each version finishes, for progress output. */
+  readonly onVersion?: (version: string, sets: readonly SampleSet[]) => void;
+}
+
+const MEASURE_MAIN = fileURLToPath(new URL("./measure_main.ts", import.meta.url));
+const CONFIG = fileURLToPath(new URL("../deno.json", import.meta.url));
+
+/** The mitata version pinned in deno.json (recorded with the figures). */
+export const HARNESS = "mitata@1.0.34";
+
+/**
+ * Measure every chosen case on every version and assemble the bench record (not yet saved).
+ *
+ * @example
+ * ```ts
+ * import { runBench } from "./run.ts";
+ * import { saveRecord } from "../results/store.ts";
+ * console.log(await saveRecord(await runBench({ versions: ["head"], quick: true })));
+ * ```
+ */
+export async function runBench(options: BenchOptions): Promise<BenchRecord> {
+  const startedAt = new Date();
+  const cases = benchCases().filter((c) => !options.cases || options.cases.includes(c.name));
+  const samples: SampleSet[] = [];
+  for (const [index, version] of options.versions.entries()) {
+    options.onVersionStart?.(version, index, options.versions.length);
+    const sets = await measureInChild(version, cases.map((c) => c.name), options);
+    samples.push(...sets);
+    options.onVersion?.(version, sets);
+  }
+  return buildRecord({
+    kind: "bench",
+    startedAt,
+    versions: versionRefs(options.versions),
+    parameters: {
+      quick: options.quick,
+      cases: cases.map((c) => c.name),
+      isolation: "one child process per version",
+      workloads: {
+        layout: BENCH_LAYOUT,
+        seed: BENCH_SEED,
+        opsPerCall: OPS_PER_CALL,
+        sizes: Object.fromEntries(
+          Object.entries(BENCH_SIZES).filter((e): e is [string, number] =>
+            typeof e[1] === "number"
+          ),
+        ),
+        checks: "none",
+      },
+    },
+    seeds: [BENCH_SEED],
+    samples,
+    verdicts: [],
+    body: {
+      harness: HARNESS,
+      quick: options.quick,
+      cases: cases.map((c) => ({ name: c.name, group: c.group, unit: c.unit })),
+    },
+  });
+}
+
+/** Versions with their manifest hashes (head and folders have none). */
+function versionRefs(versions: readonly string[]): VersionRef[] {
+  let manifest: ReturnType<typeof readManifest> | undefined;
+  try {
+    manifest = readManifest();
+  } catch {
+    manifest = undefined;
+  }
+  return versions.map((name) => {
+    const entry = manifest?.versions.find((v) => v.name === name);
+    return entry ? { name, hash: entry.hash, summary: entry.summary } : { name, hash: null };
+  });
+}
+
+/**
+ * Run `measure_main.ts` for one version. A child that fails, hangs or prints no result turns
+ * into error sets for every case, so one bad version never stops the run.
+ */
+async function measureInChild(
+  version: string,
+  caseNames: readonly string[],
+  options: BenchOptions,
+): Promise<SampleSet[]> {
+  const spec: MeasureSpec = { version, quick: options.quick, cases: caseNames };
+  const timeoutMs = options.timeoutMs ?? (options.quick ? 120_000 : 600_000);
+  const child = new Deno.Command(Deno.execPath(), {
+    // The suite's own config, so bare imports (mitata) resolve whatever the caller's cwd.
+    args: ["run", "--allow-all", "--config", CONFIG, MEASURE_MAIN, JSON.stringify(spec)],
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+  const output = await child.output().finally(() => clearTimeout(timer));
+  const stdout = new TextDecoder().decode(output.stdout).trim();
+  const last = stdout.split("\n").pop() ?? "";
+  let error: string;
+  try {
+    const parsed = JSON.parse(last) as { sets?: SampleSet[]; error?: string };
+    if (parsed.sets) return parsed.sets;
+    error = parsed.error ?? "no result";
+  } catch {
+    const stderr = new TextDecoder().decode(output.stderr).trim().split("\n").slice(-3).join(" | ");
+    error = output.signal === "SIGKILL"
+      ? `killed after ${timeoutMs} ms`
+      : `child exited with code ${output.code}${stderr ? `: ${stderr}` : ""}`;
+  }
+  const byName = new Map(benchCases().map((c) => [c.name, c]));
+  return caseNames.map((name) => {
+    const c = byName.get(name)!;
+    return { benchmark: name, version, unit: c.unit, better: c.better, values: [], error };
+  });
+}

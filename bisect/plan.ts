@@ -1,0 +1,290 @@
+/**
+ * Turns command-line values into a {@linkcode BisectPlan}, refusing bad input with one line
+ * that names the problem (an unknown version, an empty range, good after bad, an unknown
+ * workload, a number that is not one).
+ *
+ * @example
+ * ```ts
+ * import { buildPlan } from "./plan.ts";
+ * const plan = buildPlan({ manifest: "bisect/fixtures/versions/crash_history.json" });
+ * console.log(plan.versions.map((v) => v.name).join(" "), plan.good, plan.bad);
+ * ```
+ *
+ * @module
+ */
+
+import { join } from "node:path";
+import { existsSync } from "node:fs";
+import { type Manifest, MANIFEST_PATH, readManifest, versionNames } from "../core/loader.ts";
+import { STRESSOR_NAMES, type StressorName } from "../workloads/probe_types.ts";
+import { crashMatrix, DEFAULT_CRASH, DEFAULT_PERF } from "./matrix.ts";
+import type { ProbeCase } from "./runner.ts";
+import { type Clock, CLOCKS } from "./throughput.ts";
+import { type BisectPlan, DEFAULT_CRASH_LIMITS, type Mode, type VersionInfo } from "./session.ts";
+
+/**
+ * Bad input from the user: the command prints the message alone and exits non-zero.
+ *
+ * @example
+ * ```ts
+ * import { UsageError } from "./plan.ts";
+ * try { throw new UsageError("unknown version \"v9\""); } catch (e) { console.error(`bisect: ${(e as Error).message}`); }
+ * ```
+ */
+export class UsageError extends Error {
+  override name = "UsageError";
+}
+
+/** Raw command-line values (strings as typed; absent when not given). */
+export interface PlanArgs {
+  readonly manifest?: string;
+  readonly good?: string;
+  readonly bad?: string;
+  /** `crash`, `perf` or `both` (default). */
+  readonly mode?: string;
+  readonly exhaustive?: boolean;
+  readonly stressors?: readonly string[];
+  readonly layouts?: readonly string[];
+  readonly seeds?: readonly string[];
+  readonly ops?: string;
+  readonly noVerify?: boolean;
+  readonly perfStressor?: string;
+  readonly perfLayout?: string;
+  readonly perfSeed?: string;
+  readonly perfOps?: string;
+  readonly samples?: string;
+  /** Percent, e.g. `10` or `10%`. */
+  readonly threshold?: string;
+  readonly alpha?: string;
+  readonly repeats?: string;
+  readonly confidence?: string;
+  /** Milliseconds per crash probe. */
+  readonly timeLimit?: string;
+  /** MB of V8 heap per child. */
+  readonly memoryLimit?: string;
+  readonly jobs?: string;
+  /** `cpu` (default) or `wall`. */
+  readonly clock?: string;
+  readonly probeEntry?: string;
+}
+
+/**
+ * Build the plan; throws {@linkcode UsageError}. `checkLayout` throws for a layout name the
+ * workloads do not know (the command passes the workloads' resolver; the check happens here,
+ * before any child runs, so a typo costs one line instead of a bisect of failures).
+ *
+ * @example
+ * ```ts
+ * import { buildPlan } from "./plan.ts";
+ * const plan = buildPlan({ manifest: "bisect/fixtures/versions/crash_history.json", good: "good-b" });
+ * console.log(plan.good, plan.bad, plan.badGiven); // 1 5 false
+ * ```
+ */
+export function buildPlan(
+  args: PlanArgs,
+  checkLayout: (layout: string, seed: number) => void = () => {},
+): BisectPlan {
+  const manifestPath = args.manifest ?? MANIFEST_PATH;
+  const versions = loadVersions(manifestPath);
+  if (versions.length < 2) {
+    throw new UsageError(
+      `${manifestPath} lists ${versions.length} version(s): a bisect needs at least two`,
+    );
+  }
+  const names = versions.map((v) => v.name);
+  const indexOf = (flag: string, name: string) => {
+    const i = names.indexOf(name);
+    if (i < 0) {
+      throw new UsageError(`unknown version "${name}" for ${flag} (known: ${names.join(", ")})`);
+    }
+    return i;
+  };
+  const good = args.good === undefined ? 0 : indexOf("--good", args.good);
+  const bad = args.bad === undefined ? versions.length - 1 : indexOf("--bad", args.bad);
+  if (good === bad) throw new UsageError(`empty range: --good and --bad are both ${names[good]}`);
+  if (good > bad) {
+    throw new UsageError(`--good ${names[good]} comes after --bad ${names[bad]} in the history`);
+  }
+  return {
+    versions,
+    ...(args.manifest !== undefined ? { manifestPath: args.manifest } : {}),
+    good,
+    bad,
+    badGiven: args.bad !== undefined,
+    ...buildSettings(args, checkLayout),
+  };
+}
+
+/** What a plan holds besides its versions: modes, probes, limits and statistics. */
+export type ProbeSettings = Omit<
+  BisectPlan,
+  "versions" | "manifestPath" | "good" | "bad" | "badGiven" | "onProgress"
+>;
+
+/**
+ * The probe settings alone (for commands that probe one version); throws
+ * {@linkcode UsageError}.
+ *
+ * @example
+ * ```ts
+ * import { buildSettings } from "./plan.ts";
+ * const settings = buildSettings({ mode: "crash", layouts: ["cat-self"], seeds: ["3"] });
+ * console.log(settings.crashMatrix); // [{ stressor: "fork", layout: "cat-self", seed: 3, ... }]
+ * ```
+ */
+export function buildSettings(
+  args: PlanArgs,
+  checkLayout: (layout: string, seed: number) => void = () => {},
+): ProbeSettings {
+  const mode = args.mode ?? "both";
+  const modes: Mode[] = mode === "both"
+    ? ["crash", "perf"]
+    : mode === "crash" || mode === "perf"
+    ? [mode]
+    : fail(`unknown --mode "${mode}" (want crash, perf or both)`);
+
+  const stressors = (args.stressors?.length ? args.stressors : DEFAULT_CRASH.stressors).map(
+    (s) => stressor(s, "--stressor"),
+  );
+  const layouts = args.layouts?.length ? args.layouts : DEFAULT_CRASH.layouts;
+  const seeds = args.seeds?.length
+    ? args.seeds.map((s) => integer(s, "--seed", 0))
+    : DEFAULT_CRASH.seeds;
+  const matrix = crashMatrix({
+    stressors,
+    layouts,
+    seeds,
+    ops: args.ops === undefined ? DEFAULT_CRASH.ops : integer(args.ops, "--ops", 1),
+    verify: !args.noVerify,
+  });
+  const perfProbe: ProbeCase = {
+    stressor: args.perfStressor === undefined
+      ? DEFAULT_PERF.stressor
+      : stressor(args.perfStressor, "--perf-stressor"),
+    layout: args.perfLayout ?? DEFAULT_PERF.layout,
+    seed: args.perfSeed === undefined
+      ? DEFAULT_PERF.seed
+      : integer(args.perfSeed, "--perf-seed", 0),
+    ops: args.perfOps === undefined ? DEFAULT_PERF.ops : integer(args.perfOps, "--perf-ops", 1),
+    verify: false,
+  };
+  const probesToCheck = [
+    ...(modes.includes("crash") ? matrix : []),
+    ...(modes.includes("perf") ? [perfProbe] : []),
+  ];
+  const checked = new Set<string>();
+  for (const probe of probesToCheck) {
+    const key = `${probe.layout}\u0000${probe.seed}`;
+    if (checked.has(key)) continue;
+    checked.add(key);
+    try {
+      checkLayout(probe.layout, probe.seed);
+    } catch (error) {
+      throw new UsageError((error as Error).message.split("\n")[0]);
+    }
+  }
+
+  const memoryMb = args.memoryLimit === undefined
+    ? undefined
+    : integer(args.memoryLimit, "--memory-limit", 16);
+  const timeMs = args.timeLimit === undefined
+    ? undefined
+    : integer(args.timeLimit, "--time-limit", 100);
+  return {
+    modes,
+    exhaustive: args.exhaustive ?? false,
+    crashMatrix: matrix,
+    perfProbe,
+    crashLimits: {
+      timeMs: timeMs ?? DEFAULT_CRASH_LIMITS.timeMs,
+      memoryMb: memoryMb ?? DEFAULT_CRASH_LIMITS.memoryMb,
+    },
+    ...optional("samples", args.samples, (s) => integer(s, "--samples", 3)),
+    ...optional("threshold", args.threshold, (s) => fraction(s, "--threshold")),
+    ...optional("alpha", args.alpha, (s) => probability(s, "--alpha")),
+    ...optional("repeats", args.repeats, (s) => integer(s, "--repeats", 1)),
+    ...optional("confidence", args.confidence, (s) => probability(s, "--confidence")),
+    ...optional("concurrency", args.jobs, (s) => integer(s, "--jobs", 1)),
+    ...optional(
+      "clock",
+      args.clock,
+      (s) =>
+        (CLOCKS as readonly string[]).includes(s)
+          ? s as Clock
+          : fail(`unknown --clock "${s}" (want ${CLOCKS.join(" or ")})`),
+    ),
+    ...(args.probeEntry ? { probeEntry: args.probeEntry } : {}),
+  };
+}
+
+/**
+ * The manifest's versions in order, then `head` when its folder has one.
+ *
+ * @example
+ * ```ts
+ * import { loadVersions } from "./plan.ts";
+ * console.log(loadVersions().map((v) => v.name)); // [..., "head"]
+ * ```
+ */
+export function loadVersions(manifestPath: string = MANIFEST_PATH): VersionInfo[] {
+  let manifest: Manifest;
+  try {
+    if (!existsSync(manifestPath)) throw new Error("no such file");
+    manifest = readManifest(manifestPath);
+  } catch (error) {
+    throw new UsageError(`cannot read manifest ${manifestPath}: ${(error as Error).message}`);
+  }
+  const byName = new Map(manifest.versions.map((v) => [v.name, v]));
+  return versionNames(manifest).map((name) => {
+    const entry = byName.get(name);
+    return {
+      name,
+      folder: join(manifest.dir, name),
+      hash: entry?.hash ?? null,
+      ...(entry ? { summary: entry.summary, date: entry.date } : {}),
+    };
+  });
+}
+
+function fail(message: string): never {
+  throw new UsageError(message);
+}
+
+function stressor(name: string, flag: string): StressorName {
+  if (!(STRESSOR_NAMES as readonly string[]).includes(name)) {
+    fail(`unknown workload "${name}" for ${flag} (known: ${STRESSOR_NAMES.join(", ")})`);
+  }
+  return name as StressorName;
+}
+
+function integer(text: string, flag: string, min: number): number {
+  const value = Number(text);
+  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(value) || value < min) {
+    fail(`${flag} wants an integer >= ${min}, got "${text}"`);
+  }
+  return value;
+}
+
+function fraction(text: string, flag: string): number {
+  const value = Number(text.replace(/%$/, ""));
+  if (!Number.isFinite(value) || value <= 0 || value >= 100) {
+    fail(`${flag} wants a percentage between 0 and 100, got "${text}"`);
+  }
+  return value / 100;
+}
+
+function probability(text: string, flag: string): number {
+  const value = Number(text);
+  if (!Number.isFinite(value) || value <= 0 || value >= 1) {
+    fail(`${flag} wants a number between 0 and 1, got "${text}"`);
+  }
+  return value;
+}
+
+function optional<K extends string, V>(
+  key: K,
+  text: string | undefined,
+  parse: (text: string) => V,
+): { [P in K]?: V } {
+  return (text === undefined ? {} : { [key]: parse(text) }) as { [P in K]?: V };
+}

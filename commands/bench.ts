@@ -1,0 +1,97 @@
+/**
+ * `deno task bench`: run the core and workload benchmarks over every version (or those
+ * chosen) with mitata, print the figures, and append a bench record to `results/runs/`.
+ *
+ * @example
+ * ```sh
+ * deno task bench --quick --versions head
+ * ```
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import { UnknownVersionError, versionFolder, versionNames } from "../core/loader.ts";
+import { benchCases } from "../bench/cases.ts";
+import { runBench } from "../bench/run.ts";
+import { formatValue, summarize } from "../results/compare.ts";
+import { saveRecord } from "../results/store.ts";
+import { fail, splitList } from "./results_cli.ts";
+
+const HELP = `Usage: deno task bench [options]
+
+Runs the core and workload benchmarks on each version (a child process per version) and
+appends a bench record to results/runs/.
+
+Options:
+  --versions a,b   versions (manifest names, head, or folders); default: every manifest version and head
+  --cases x,y      only these cases (see --list)
+  --quick          short measurements (for tests and smoke runs)
+  --out DIR        folder for the record (default results/runs)
+  --list           print the case names and exit
+  -h, --help       this help`;
+
+if (import.meta.main) {
+  let args;
+  try {
+    args = parseArgs({
+      args: Deno.args,
+      options: {
+        versions: { type: "string" },
+        cases: { type: "string" },
+        quick: { type: "boolean", default: false },
+        out: { type: "string" },
+        list: { type: "boolean", default: false },
+        help: { type: "boolean", short: "h", default: false },
+      },
+      strict: true,
+    }).values;
+  } catch (error) {
+    fail(error instanceof Error ? error.message : String(error));
+  }
+  if (args.help) {
+    console.log(HELP);
+    Deno.exit(0);
+  }
+  const known = benchCases();
+  if (args.list) {
+    for (const c of known) console.log(`${c.name}  (${c.unit})`);
+    Deno.exit(0);
+  }
+  const versions = args.versions ? splitList(args.versions, "--versions") : versionNames();
+  for (const v of versions) {
+    try {
+      versionFolder(v);
+    } catch (error) {
+      if (error instanceof UnknownVersionError) fail(error.message);
+      throw error;
+    }
+  }
+  const cases = args.cases ? splitList(args.cases, "--cases") : undefined;
+  for (const name of cases ?? []) {
+    if (!known.some((c) => c.name === name)) fail(`unknown case "${name}" (see --list)`);
+  }
+
+  console.log(
+    `bench: ${versions.length} version(s), ${cases?.length ?? known.length} case(s)` +
+      `${args.quick ? ", quick" : ""}`,
+  );
+  const record = await runBench({
+    versions,
+    quick: args.quick,
+    ...(cases ? { cases } : {}),
+    onVersionStart: (version, index, count) => {
+      console.log(`[${index + 1}/${count}] ${version}`);
+    },
+    onVersion: (version, sets) => {
+      for (const set of sets) {
+        const figure = set.error !== undefined
+          ? `failed: ${set.error}`
+          : formatValue(summarize(set.values).median, set.unit);
+        console.log(`  ${version.padEnd(12)} ${set.benchmark.padEnd(32)} ${figure}`);
+      }
+    },
+  });
+  const path = await saveRecord(record, args.out);
+  console.log(`record: ${path}`);
+}

@@ -1,0 +1,185 @@
+/**
+ * `deno task bisect`: find the first version that crashes and the first that regresses.
+ *
+ * With no arguments it runs over the bundled history (`core/manifest.json`, then `head`) in
+ * both modes. Every probe runs in its own child process with a time and memory limit; the
+ * summary names the first bad version with its evidence and a command that reproduces it,
+ * and a JSON record of every probe goes to `results/runs/`.
+ *
+ * Exit codes:
+ *   0  finished; every verdict is confident (a first bad version, or nothing bad in range)
+ *   1  unexpected internal error of the suite (a bug: please report it)
+ *   2  bad arguments (unknown version, empty range, good after bad, unknown workload, ...)
+ *   3  finished, but a verdict is not confident: an intermittent failure that reproduces
+ *      too rarely, skipped versions at the boundary, or a slowdown spread over versions
+ *   4  cannot bisect: the good endpoint already fails, an endpoint cannot be probed or
+ *      measured, or the version given as bad is not bad
+ *
+ * @example
+ * ```ts
+ * // deno task bisect --mode crash --good v2 --bad v4
+ * import { bisectMain } from "./bisect.ts";
+ * console.log(typeof bisectMain); // function
+ * ```
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import { resolveLayout } from "../workloads/layouts/mod.ts";
+import { STRESSOR_NAMES } from "../workloads/probe_types.ts";
+import {
+  buildPlan,
+  formatReport,
+  ProbeSpecRejected,
+  progressLine,
+  recordInput,
+  runBisect,
+  UsageError,
+  verdictExitCode,
+} from "../bisect/mod.ts";
+import { buildRecord } from "../results/record.ts";
+import { RUNS_DIR, saveRecord } from "../results/store.ts";
+
+const HELP = `usage: deno task bisect [options]
+
+Finds the first version that crashes (crash mode) and the first that is significantly
+slower than the last good one (perf mode) in the ordered history of a manifest.
+
+  --manifest PATH       manifest of the history (default core/manifest.json, plus head)
+  --good V              first version believed good (default: the oldest)
+  --bad V               version believed bad (default: the newest; if it passes, the
+                        search walks forward from --good instead)
+  --mode M              crash, perf or both (default both)
+  --exhaustive          run every version and print the matrix instead of searching
+  --stressor NAME       crash workload, repeatable (default fork; ${STRESSOR_NAMES.join(", ")})
+  --layout L            crash layout, repeatable (default: the shipped real layouts and
+                        generated gapped ones)
+  --seed N              crash seed, repeatable (default 1 and 2)
+  --ops N               bogo ops per crash probe (default 20)
+  --no-verify           do not validate and compare with the reference after every op
+  --perf-stressor NAME  perf workload (default mmap)
+  --perf-layout L       perf layout (default glibc)
+  --perf-seed N         perf seed (default 1)
+  --perf-ops N          bogo ops per perf sample (default 200)
+  --samples N           perf samples per version per comparison (default 8)
+  --threshold PCT       slowdown that counts as a regression (default 10%)
+  --alpha P             significance level of the rank test (default 0.01)
+  --repeats N           runs of a failing probe at the boundary (default 5)
+  --confidence C        confidence wanted at the boundary (default 0.95)
+  --time-limit MS       time limit of a crash probe (default 20000; a perf sample 30000)
+  --memory-limit MB     V8 heap limit of a crash probe's child (default 256)
+  --jobs N              crash probes at once (default 2; perf samples run alone)
+  --clock C             perf figures per second of cpu time (default) or wall time
+  --records DIR         where the JSON record goes (default results/runs)
+  --no-record           do not write a record
+  --quiet               no progress line even on a terminal
+  -h, --help            this text
+
+exit codes: 0 done and confident, 1 internal error, 2 bad arguments,
+            3 a verdict is not confident, 4 cannot bisect (endpoints contradict)`;
+
+/**
+ * Run the command with `args`; returns the exit code.
+ *
+ * @example
+ * ```ts
+ * import { bisectMain } from "./bisect.ts";
+ * Deno.exitCode = await bisectMain(["--mode", "crash", "--layout", "cat-self", "--no-record"]);
+ * ```
+ */
+export async function bisectMain(args: readonly string[]): Promise<number> {
+  let values;
+  try {
+    values = parseArgs({
+      args: [...args],
+      options: {
+        manifest: { type: "string" },
+        good: { type: "string" },
+        bad: { type: "string" },
+        mode: { type: "string" },
+        exhaustive: { type: "boolean", default: false },
+        stressor: { type: "string", multiple: true },
+        layout: { type: "string", multiple: true },
+        seed: { type: "string", multiple: true },
+        ops: { type: "string" },
+        "no-verify": { type: "boolean", default: false },
+        "perf-stressor": { type: "string" },
+        "perf-layout": { type: "string" },
+        "perf-seed": { type: "string" },
+        "perf-ops": { type: "string" },
+        samples: { type: "string" },
+        threshold: { type: "string" },
+        alpha: { type: "string" },
+        repeats: { type: "string" },
+        confidence: { type: "string" },
+        "time-limit": { type: "string" },
+        "memory-limit": { type: "string" },
+        jobs: { type: "string" },
+        clock: { type: "string" },
+        "probe-entry": { type: "string" },
+        records: { type: "string" },
+        "no-record": { type: "boolean", default: false },
+        quiet: { type: "boolean", default: false },
+        help: { type: "boolean", short: "h", default: false },
+      },
+      strict: true,
+      allowPositionals: false,
+    }).values;
+  } catch (error) {
+    console.error(`bisect: ${(error as Error).message.split("\n")[0]} (see --help)`);
+    return 2;
+  }
+  if (values.help) {
+    console.log(HELP);
+    return 0;
+  }
+
+  try {
+    const plan = buildPlan({
+      manifest: values.manifest,
+      good: values.good,
+      bad: values.bad,
+      mode: values.mode,
+      exhaustive: values.exhaustive,
+      stressors: values.stressor,
+      layouts: values.layout,
+      seeds: values.seed,
+      ops: values.ops,
+      noVerify: values["no-verify"],
+      perfStressor: values["perf-stressor"],
+      perfLayout: values["perf-layout"],
+      perfSeed: values["perf-seed"],
+      perfOps: values["perf-ops"],
+      samples: values.samples,
+      threshold: values.threshold,
+      alpha: values.alpha,
+      repeats: values.repeats,
+      confidence: values.confidence,
+      timeLimit: values["time-limit"],
+      memoryLimit: values["memory-limit"],
+      jobs: values.jobs,
+      clock: values.clock,
+      probeEntry: values["probe-entry"],
+    }, (layout, seed) => void resolveLayout(layout, seed));
+
+    const progress = progressLine(values.quiet ? { enabled: false } : {});
+    const report = await runBisect({ ...plan, onProgress: (p) => progress.update(p) });
+    progress.done();
+    console.log(formatReport(report));
+    if (!values["no-record"]) {
+      const path = await saveRecord(buildRecord(recordInput(report)), values.records ?? RUNS_DIR);
+      console.log(`record: ${path}`);
+    }
+    return verdictExitCode(report);
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof ProbeSpecRejected) {
+      console.error(`bisect: ${error.message}`);
+      return 2;
+    }
+    console.error(`bisect: internal error: ${(error as Error).stack ?? error}`);
+    return 1;
+  }
+}
+
+if (import.meta.main) Deno.exit(await bisectMain(Deno.args));

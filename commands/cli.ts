@@ -1,0 +1,51 @@
+/**
+ * What every command file shares: a usage error type and a runner that turns bad input into
+ * a one-line message and exit code 2, never a stack trace.
+ *
+ * @example
+ * ```ts
+ * import { runCli, UsageError } from "./cli.ts";
+ * await runCli("demo", (args) => {
+ *   if (args.length > 1) throw new UsageError("too many arguments");
+ *   return 0;
+ * });
+ * ```
+ *
+ * @module
+ */
+
+/** Bad input from the user: reported in one line, exit code 2. */
+export class UsageError extends Error {
+  override name = "UsageError";
+}
+
+/** Exit code for bad usage, as stress-ng and most Unix tools use it. */
+export const EXIT_USAGE = 2;
+
+/** Whether `error` is the user's fault rather than the suite's. */
+export function isUsageError(error: unknown): error is Error {
+  if (!(error instanceof Error)) return false;
+  if (error instanceof UsageError) return true;
+  if (error.name === "UnknownVersionError" || error.name === "LayoutError") return true;
+  const code = (error as { code?: unknown }).code;
+  return typeof code === "string" && code.startsWith("ERR_PARSE_ARGS");
+}
+
+/**
+ * Run a command's `main` with `Deno.args` and exit with its code. Usage errors print
+ * `<name>: <message>` on stderr and exit 2.
+ */
+export async function runCli(
+  name: string,
+  main: (args: string[]) => number | Promise<number>,
+): Promise<never> {
+  try {
+    Deno.exit(await main(Deno.args));
+  } catch (error) {
+    if (isUsageError(error)) {
+      console.error(`${name}: ${error.message}`);
+      Deno.exit(EXIT_USAGE);
+    }
+    throw error;
+  }
+}

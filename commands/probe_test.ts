@@ -1,0 +1,89 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+
+const ROOT = join(import.meta.dirname!, "..");
+const FIXTURES = "./bisect/fixtures/versions";
+
+async function probe(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      "commands/probe.ts",
+      "--time-limit",
+      "3000",
+      "--memory-limit",
+      "64",
+      ...args,
+    ],
+    cwd: ROOT,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const decode = (b: Uint8Array) => new TextDecoder().decode(b);
+  return { code: out.code, stdout: decode(out.stdout), stderr: decode(out.stderr) };
+}
+
+Deno.test("probe: exit codes follow git bisect run", async (t) => {
+  const one = ["--layout", "cat-self", "--seed", "1"];
+  const cases: [string, string[], number, RegExp][] = [
+    ["good", ["--version", `${FIXTURES}/good-a`, ...one], 0, /good: 1 probes/],
+    [
+      "bad (crash)",
+      ["--version", `${FIXTURES}/throws`, ...one],
+      1,
+      /TypeError[\s\S]*reproduce: deno task stress/,
+    ],
+    ["bad (hang)", ["--version", `${FIXTURES}/loops`, ...one], 1, /^hang/m],
+    [
+      "skip (type check)",
+      ["--version", `${FIXTURES}/broken-types`],
+      125,
+      /skip: does not type-check/,
+    ],
+    ["skip (load)", ["--version", `${FIXTURES}/broken-load`], 125, /skip: does not load/],
+  ];
+  for (const [name, args, code, pattern] of cases) {
+    await t.step(name, async () => {
+      const ran = await probe(args);
+      assert.equal(ran.code, code, ran.stdout + ran.stderr);
+      assert.match(ran.stdout, pattern);
+    });
+  }
+});
+
+Deno.test("probe: bad arguments abort git bisect run (128) with one line", async () => {
+  for (
+    const args of [
+      ["--version", "no-such-version"],
+      ["--stressor", "teleport"],
+      ["--repeat", "0"],
+      ["--bogus"],
+    ]
+  ) {
+    const ran = await probe(args);
+    assert.equal(ran.code, 128, args.join(" "));
+    assert.equal(ran.stderr.trim().split("\n").length, 1, ran.stderr);
+  }
+});
+
+Deno.test("probe --baseline: bad when slower beyond the threshold, good when alike", async () => {
+  const perf = ["--perf-ops", "60", "--samples", "5"];
+  const slow = await probe([
+    "--version",
+    `${FIXTURES}/slow`,
+    "--baseline",
+    `${FIXTURES}/good-a`,
+    ...perf,
+  ]);
+  assert.equal(slow.code, 1, slow.stdout + slow.stderr);
+  assert.match(slow.stdout, /%stddev +%change +%stddev/);
+  const same = await probe([
+    "--version",
+    `${FIXTURES}/good-b`,
+    "--baseline",
+    `${FIXTURES}/good-a`,
+    ...perf,
+  ]);
+  assert.equal(same.code, 0, same.stdout + same.stderr);
+});

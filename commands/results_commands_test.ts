@@ -1,0 +1,114 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { benchCases } from "../bench/cases.ts";
+import { loadRecords } from "../results/store.ts";
+
+const ROOT = fileURLToPath(new URL("../", import.meta.url));
+const FIXTURE_RUNS = join(ROOT, "results", "fixtures", "runs");
+
+/** Run one command file; returns exit code, stdout and stderr. */
+async function run(command: string, args: string[]) {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-all", join(ROOT, "commands", command), ...args],
+    cwd: ROOT,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const decode = (b: Uint8Array) => new TextDecoder().decode(b);
+  return { code: out.code, stdout: decode(out.stdout), stderr: decode(out.stderr) };
+}
+
+Deno.test("two bench runs append two records that compare, history, report and export read", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "bench-runs-" });
+  try {
+    // A case whose setup is small, so the test stays quick on the reference model.
+    const name = (benchCases().find((c) => c.name === "core/dup-30") ?? benchCases()[0]).name;
+    const args = ["--quick", "--versions", "testing/reference", "--cases", name, "--out", dir];
+    const first = await run("bench.ts", args);
+    assert.equal(first.code, 0, first.stderr);
+    assert.match(first.stdout, new RegExp(`testing/reference +${name} +[0-9.]+ `));
+    const second = await run("bench.ts", args);
+    assert.equal(second.code, 0, second.stderr);
+    const { records, skipped } = await loadRecords(dir);
+    assert.equal(records.length, 2);
+    assert.equal(skipped.length, 0);
+    for (const { record } of records) {
+      assert.equal(record.kind, "bench");
+      assert.equal(record.samples.length, 1);
+      assert.ok(record.samples[0].values.length >= 8, "raw samples kept");
+      assert.equal(record.environment.runtime.deno, Deno.version.deno);
+    }
+
+    const [a, b] = records.map((r) => r.path);
+    const compared = await run("compare.ts", [a, b]);
+    assert.ok(compared.code === 0 || compared.code === 1, compared.stderr);
+    assert.match(compared.stdout, new RegExp(`${name} \\[testing/reference\\]$`, "m"));
+
+    const history = await run("history.ts", ["--dir", dir]);
+    assert.equal(history.code, 0, history.stderr);
+    assert.match(history.stdout, /testing\/reference +\S+ \S+ +\S+ \S+$/m);
+
+    const html = join(dir, "report.html");
+    const report = await run("report.ts", ["--dir", dir, "--out", html]);
+    assert.equal(report.code, 0, report.stderr);
+    assert.match(await Deno.readTextFile(html), /data-kind="over-time"/);
+
+    const bmf = await run("export.ts", ["--format", "bmf", "--dir", dir]);
+    assert.equal(bmf.code, 0, bmf.stderr);
+    const parsed = JSON.parse(bmf.stdout);
+    assert.ok(parsed[`${name} [testing/reference]`]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("compare by version names reads the latest records", async () => {
+  const out = await run("compare.ts", ["--dir", FIXTURE_RUNS, "v1", "v2"]);
+  assert.equal(out.code, 1, "a slowdown exits 1");
+  assert.match(out.stdout, /^\+ .* core\/load-random$/m);
+  const gab = await run("export.ts", [
+    "--format",
+    "gab",
+    "--dir",
+    FIXTURE_RUNS,
+    "--better",
+    "higher",
+  ]);
+  assert.equal(gab.code, 0, gab.stderr);
+  assert.deepEqual(JSON.parse(gab.stdout).map((e: { name: string }) => e.name), [
+    "workloads/fork [v1]",
+    "workloads/fork [v2]",
+    "workloads/fork [head]",
+  ]);
+});
+
+Deno.test("bad input gets a one-line error and exit 2", async () => {
+  const cases: [string, string[], RegExp][] = [
+    ["bench.ts", ["--versions", "no-such-version"], /unknown version "no-such-version"/],
+    [
+      "bench.ts",
+      ["--cases", "core/nope", "--versions", "testing/reference"],
+      /unknown case "core\/nope"/,
+    ],
+    ["bench.ts", ["--bogus"], /bogus/],
+    ["compare.ts", ["only-one"], /exactly two arguments/],
+    ["compare.ts", ["--dir", FIXTURE_RUNS, "v1", "v9"], /no record has samples of v9/],
+    [
+      "compare.ts",
+      ["missing-a.json", "missing-b.json"],
+      /record file "missing-a.json" does not exist/,
+    ],
+    ["export.ts", ["--format", "csv"], /--format must be gab or bmf/],
+    ["export.ts", ["--format", "gab", "--dir", FIXTURE_RUNS], /mixes lower- and higher/],
+    ["history.ts", ["--threshold", "x"], /--threshold must be/],
+  ];
+  for (const [command, args, message] of cases) {
+    const out = await run(command, args);
+    assert.equal(out.code, 2, `${command} ${args.join(" ")}: ${out.stderr}`);
+    const lines = out.stderr.trim().split("\n");
+    assert.equal(lines.length, 1, `one line: ${out.stderr}`);
+    assert.match(lines[0], /^error: /);
+    assert.match(lines[0], message);
+  }
+});

@@ -1,0 +1,199 @@
+/**
+ * `deno task shrink`: shrink a failing case (a case file from fuzz, or a failing stress run
+ * given as `--stressor/--layout/--seed/--ops`) while it keeps its failure signature, and
+ * write the small case to `results/cases/` with the command that replays it.
+ *
+ * @example
+ * ```ts
+ * // deno task shrink results/cases/fuzz-v1.2.0-fork-2.json
+ * // deno task shrink --version v1.2.0 --stressor fork --layout node-self --seed 7 --ops 100
+ * import { shrinkMain } from "./shrink.ts";
+ * console.log(typeof shrinkMain); // function
+ * ```
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { basename, join } from "node:path";
+import { loadVersion, UnknownVersionError } from "../core/loader.ts";
+import { ProbeRunner } from "../bisect/runner.ts";
+import {
+  caseFile,
+  CaseFileError,
+  caseRunnerFor,
+  formatCaseFile,
+  readCase,
+  shrink,
+} from "../bisect/fuzz/mod.ts";
+import type { FuzzCase } from "../workloads/fuzz/case_gen.ts";
+import { materializePrefix } from "../workloads/fuzz/reduce.ts";
+import { LayoutError, resolveLayout } from "../workloads/layouts/mod.ts";
+import { STRESSOR_NAMES, type StressorName } from "../workloads/probe_types.ts";
+import { runStress } from "../workloads/runner.ts";
+
+const HELP = `usage: deno task shrink CASE.json [options]
+       deno task shrink --version V --stressor S [--layout L] [--seed N] [--ops N] [options]
+
+  --version V        version the case fails on (default: the case file's)
+  --max-runs N       runs allowed (default 600)
+  --jobs N           candidates run at once (default 2)
+  --trusted V        version used to fold operations into the layout (default testing/reference)
+  --out FILE         where the shrunk case goes (default results/cases/<name>-shrunk.json)
+  --in-process       run candidates in this process (faster, no time or memory limits)
+  -h, --help         this text
+
+exit: 0 shrunk and written, 1 bad input or the case does not fail`;
+
+class UsageError extends Error {
+  override name = "UsageError";
+}
+
+function integer(name: string, text: string | undefined, fallback: number, min: number): number {
+  if (text === undefined) return fallback;
+  if (!/^\d+$/.test(text) || Number(text) < min) {
+    throw new UsageError(`--${name} must be an integer >= ${min}, got "${text}"`);
+  }
+  return Number(text);
+}
+
+/** Record a failing stress run's operations (up to the failing one) as a case. */
+async function caseFromStress(
+  version: string,
+  stressor: StressorName,
+  layoutName: string,
+  seed: number,
+  ops: number,
+): Promise<FuzzCase> {
+  const { module } = await loadVersion(version);
+  const layout = resolveLayout(layoutName, seed).vmas;
+  const run = runStress({
+    module,
+    stressor,
+    layout,
+    seed,
+    ops,
+    checkMode: "every-op",
+    record: true,
+  });
+  if (!run.failure) throw new UsageError(`${stressor} on ${layoutName} passes on ${version}`);
+  return { label: layoutName, stressor, seed, layout, operations: run.operations ?? [] };
+}
+
+/** Run the command with `args`; returns the exit code. */
+export async function shrinkMain(args: readonly string[]): Promise<number> {
+  try {
+    const { values, positionals } = parseArgs({
+      args: [...args],
+      options: {
+        version: { type: "string" },
+        stressor: { type: "string" },
+        layout: { type: "string", default: "glibc" },
+        seed: { type: "string" },
+        ops: { type: "string" },
+        "max-runs": { type: "string" },
+        jobs: { type: "string" },
+        trusted: { type: "string", default: "testing/reference" },
+        out: { type: "string" },
+        "in-process": { type: "boolean", default: false },
+        help: { type: "boolean", short: "h", default: false },
+      },
+      allowPositionals: true,
+      strict: true,
+    });
+    if (values.help) {
+      console.log(HELP);
+      return 0;
+    }
+    if (positionals.length > 1) throw new UsageError("give one case file at most");
+    let fuzzCase: FuzzCase;
+    let version: string;
+    let name: string;
+    if (positionals.length === 1) {
+      const read = readCase(positionals[0]);
+      fuzzCase = read.fuzzCase;
+      version = values.version ?? read.file.version;
+      name = basename(positionals[0]).replace(/\.json$/, "");
+    } else {
+      if (!values.version || !values.stressor) {
+        throw new UsageError("give a case file, or --version and --stressor (see --help)");
+      }
+      const stressor = values.stressor as StressorName;
+      if (!STRESSOR_NAMES.includes(stressor)) {
+        throw new UsageError(
+          `unknown stressor "${stressor}" (known: ${STRESSOR_NAMES.join(", ")})`,
+        );
+      }
+      version = values.version;
+      const seed = integer("seed", values.seed, 1, 0);
+      fuzzCase = await caseFromStress(
+        version,
+        stressor,
+        values.layout,
+        seed,
+        integer("ops", values.ops, 10_000, 1),
+      );
+      name = `stress-${stressor}-${values.layout.replace(/[^\w.-]+/g, "_")}-${seed}`;
+    }
+    const jobs = integer("jobs", values.jobs, 2, 1);
+    const maxRuns = integer("max-runs", values["max-runs"], 600, 1);
+    const trusted = (await loadVersion(values.trusted)).module;
+    const runner = new ProbeRunner({
+      limits: { timeMs: 30_000, memoryMb: 512 },
+      concurrency: jobs,
+    });
+    const run = await caseRunnerFor(version, { inProcess: values["in-process"], runner });
+    const first = await run(fuzzCase);
+    if (first.outcome === "pass") {
+      throw new UsageError(`the case passes on ${version}: nothing to shrink`);
+    }
+    console.log(
+      `shrink: ${fuzzCase.layout.length} VMAs, ${fuzzCase.operations.length} operations, ` +
+        `fails on ${version} as: ${first.signature}`,
+    );
+    const started = performance.now();
+    const report = await shrink(fuzzCase, {
+      run,
+      signature: first.signature,
+      maxRuns,
+      concurrency: jobs,
+      materialize: (c) => materializePrefix(trusted, c),
+    });
+    const out = values.out ??
+      join("results", "cases", `${name.replace(/-shrunk$/, "")}-shrunk.json`);
+    mkdirSync(join(out, ".."), { recursive: true });
+    writeFileSync(
+      out,
+      formatCaseFile(caseFile(report.fuzzCase, {
+        version,
+        signature: first.signature,
+        message: first.failure?.message ?? first.outcome,
+        replay: `deno task replay ${out} --version ${version}`,
+        shrunk: {
+          vmasBefore: report.before.vmas,
+          vmasAfter: report.after.vmas,
+          operationsBefore: report.before.operations,
+          operationsAfter: report.after.operations,
+          runs: report.runs,
+        },
+      })),
+    );
+    console.log(
+      `shrink: VMAs ${report.before.vmas} -> ${report.after.vmas}, operations ` +
+        `${report.before.operations} -> ${report.after.operations}, ${report.runs} runs, ` +
+        `${((performance.now() - started) / 1000).toFixed(2)}s`,
+    );
+    console.log(`shrink: wrote ${out}`);
+    console.log(`shrink: replay: deno task replay ${out} --version ${version}`);
+    return 0;
+  } catch (error) {
+    const known = error instanceof UsageError || error instanceof UnknownVersionError ||
+      error instanceof CaseFileError || error instanceof LayoutError || error instanceof TypeError;
+    const message = error instanceof Error ? error.message : String(error);
+    console.error(`shrink: ${known ? "" : "unexpected error: "}${message.split("\n")[0]}`);
+    return 1;
+  }
+}
+
+if (import.meta.main) Deno.exit(await shrinkMain(Deno.args));

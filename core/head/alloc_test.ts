@@ -1,0 +1,136 @@
+/**
+ * Node allocation: budgets, promised pools (MA_STATE_PREALLOC), bulk mode and dup, plus the
+ * maintainer's thorough node-count test of the bulk estimate.
+ *
+ * @module
+ */
+
+import assert from "node:assert/strict";
+import { MapleAllocationError } from "../contract.ts";
+import { HeadTree } from "./tree.ts";
+
+function ranges(n: number, allocRange = true, gap = 4): HeadTree<number> {
+  const tree = new HeadTree<number>({ allocRange });
+  for (let i = 0; i < n; i++) tree.store(10 * i, 10 * i + 9 - gap, i + 1);
+  return tree;
+}
+
+function snapshot(tree: HeadTree<number>): string {
+  return JSON.stringify([...tree.entries()]) + tree.dump();
+}
+
+Deno.test("alloc: an exhausted budget throws before the tree changes", () => {
+  const tree = ranges(8); // a full root leaf (16 slots): the next store must split
+  assert.equal(tree.height(), 1);
+  tree.setNodeBudget(2); // a split at height 1 requests 1 + 2h = 3
+  const before = snapshot(tree);
+  const stats = tree.allocatorStats();
+  assert.throws(() => tree.store(1000, 1005, 99), MapleAllocationError);
+  assert.equal(snapshot(tree), before);
+  assert.deepEqual(tree.allocatorStats(), stats);
+  tree.validate();
+  tree.setNodeBudget(3);
+  tree.store(1000, 1005, 99);
+  tree.validate();
+  assert.equal(tree.allocatorStats().budget, 0);
+  assert.equal(tree.allocatorStats().live, tree.nodeCounts().total);
+});
+
+Deno.test("alloc: in-place writes need no node even with a zero budget", () => {
+  const tree = ranges(100);
+  tree.setNodeBudget(0);
+  tree.store(100, 105, 5); // exact slot
+  tree.store(100, 107, 6); // slot store
+  tree.erase(100); // node store (the leaf loses two slots)
+  assert.deepEqual(tree.walk(100), { first: 96, last: 109, value: undefined });
+  tree.validate();
+});
+
+Deno.test("alloc: a promised pool that runs dry raises MapleAllocationError, tree intact", () => {
+  const tree = ranges(100);
+  const cursor = tree.cursor(100, 105);
+  cursor.preallocate(7); // an exact slot store: nothing to reserve
+  assert.equal(cursor.pooled, 0);
+  cursor.setRange(0, 500); // but then a spanning store, which needs nodes
+  const before = snapshot(tree);
+  assert.throws(() => cursor.store(undefined), /promised node pool ran dry/);
+  assert.equal(snapshot(tree), before);
+  tree.validate();
+  assert.equal(cursor.pooled, 0);
+  assert.equal(tree.allocatorStats().live, tree.nodeCounts().total);
+});
+
+Deno.test("alloc: a bulk pool is not topped up; running dry throws and changes nothing", () => {
+  const tree = new HeadTree<number>({ allocRange: true });
+  const cursor = tree.cursor();
+  cursor.expectedEntries(0); // promises 5 nodes, far too few for 100 entries
+  assert.equal(cursor.pooled, 5);
+  let stored = 0;
+  let error: unknown;
+  try {
+    for (let i = 0; i < 100; i++) {
+      cursor.setRange(10 * i, 10 * i + 5).store(i + 1);
+      stored++;
+    }
+  } catch (e) {
+    error = e;
+  }
+  assert.ok(error instanceof MapleAllocationError, String(error));
+  assert.match(error.message, /promised node pool ran dry/);
+  tree.validate();
+  assert.equal(tree.count(), stored);
+  cursor.destroy();
+  assert.equal(tree.allocatorStats().live, tree.nodeCounts().total);
+});
+
+Deno.test("alloc: preallocate is case-aware (nothing for in-place cases)", () => {
+  const tree = ranges(100);
+  const c = tree.cursor(100, 105);
+  c.preallocate(5);
+  assert.equal(c.pooled, 0, "exact slot store");
+  c.store(5);
+  c.setRange(0, 500);
+  c.preallocate(undefined);
+  assert.equal(c.pooled, 1 + 3 * tree.height(), "spanning store");
+  c.destroy();
+  assert.equal(c.pooled, 0);
+  assert.equal(tree.allocatorStats().live, tree.nodeCounts().total);
+});
+
+Deno.test("alloc: dup fills dupReport and keeps node accounting", () => {
+  const tree = ranges(300);
+  const child = tree.dup();
+  child.validate();
+  assert.deepEqual([...child.entries()], [...tree.entries()]);
+  const report = child.dupReport;
+  assert.ok(report);
+  assert.equal(report.expectedEntries, 300);
+  assert.equal(child.allocatorStats().live, child.nodeCounts().total);
+  assert.equal(tree.dupReport, undefined);
+  const skipped = tree.dup((v) => (v % 2 === 0 ? undefined : v));
+  skipped.validate();
+  assert.equal(skipped.count(), 150);
+});
+
+Deno.test("alloc: thorough node-count test: the bulk estimate always suffices", () => {
+  // The test the maintainer added with the fix: many sizes, with and without gaps, both kinds.
+  for (const allocRange of [true, false]) {
+    for (const gap of [0, 4]) {
+      for (let n = 0; n <= 400; n += n < 200 ? 1 : 7) {
+        const source = ranges(n, allocRange, gap);
+        const copy = new HeadTree<number>({ allocRange });
+        const cursor = copy.cursor();
+        cursor.expectedEntries(n);
+        const promised = cursor.pooled;
+        for (const e of source.entries()) cursor.setRange(e.first, e.last).store(e.value);
+        const left = cursor.pooled;
+        cursor.destroy();
+        copy.validate();
+        const nodes = copy.nodeCounts().total;
+        assert.equal(promised - left, nodes, `n=${n} gap=${gap}: pool accounts for every node`);
+        assert.equal(copy.allocatorStats().live, nodes);
+        assert.equal(copy.allocatorStats().allocations, promised, "nothing beyond the promise");
+      }
+    }
+  }
+});

@@ -1,0 +1,264 @@
+/**
+ * asv-compare-like comparison of two sides' samples: ratio of medians, a rank test, and a
+ * marker per benchmark.
+ *
+ * Markers (the legend prints with every table):
+ * `+` worse, `-` better (significant and beyond the threshold), `~` beyond the threshold but
+ * not significant, ` ` no change, `!` newly failing, `*` fixed, `x` failing on both sides,
+ * `?` measured on one side only. The ratio is after / before of the medians, whatever the
+ * unit's direction; the marker takes the direction (`ns/op` lower is better, `ops/s` higher).
+ *
+ * @example
+ * ```ts
+ * import { compareSamples, formatComparison } from "./compare.ts";
+ * const s = (values: number[]) => ({ benchmark: "b", version: "head", unit: "ns/op", better: "lower" as const, values });
+ * const rows = compareSamples([s([100, 101, 99, 100, 102])], [s([130, 131, 129, 133, 130])]);
+ * console.log(rows[0].change, formatComparison(rows)); // worse ...
+ * ```
+ *
+ * @module
+ */
+
+import type { Better, SampleSet } from "./record.ts";
+import { mannWhitneyU, median, quantile } from "./stats.ts";
+
+/** How a benchmark moved between the two sides. */
+export type Change =
+  | "better"
+  | "worse"
+  | "not-significant"
+  | "unchanged"
+  | "newly-failing"
+  | "fixed"
+  | "failing"
+  | "only-before"
+  | "only-after";
+
+/** The marker printed for each change. */
+export const MARKERS: Readonly<Record<Change, string>> = {
+  better: "-",
+  worse: "+",
+  "not-significant": "~",
+  unchanged: " ",
+  "newly-failing": "!",
+  fixed: "*",
+  failing: "x",
+  "only-before": "?",
+  "only-after": "?",
+};
+
+/** A side's figures for one benchmark. */
+export interface SideSummary {
+  readonly median: number;
+  /** Interquartile range, as a spread that ignores outliers. */
+  readonly iqr: number;
+  readonly n: number;
+}
+
+/** One line of the comparison. */
+export interface ComparisonRow {
+  /** What is compared: the benchmark, with `@version` when versions differ per row. */
+  readonly label: string;
+  readonly benchmark: string;
+  readonly unit: string;
+  readonly better: Better;
+  readonly before: SideSummary | null;
+  readonly after: SideSummary | null;
+  readonly beforeError?: string;
+  readonly afterError?: string;
+  /** after / before of the medians, `NaN` when a side has none. */
+  readonly ratio: number;
+  /** Two-sided Mann-Whitney p-value, `NaN` when not computed. */
+  readonly p: number;
+  readonly change: Change;
+}
+
+/** Thresholds of a comparison. */
+export interface CompareOptions {
+  /** Smallest relative change that counts (asv's factor 1.1 is 0.1). */
+  readonly threshold?: number;
+  /** Significance level of the rank test. */
+  readonly alpha?: number;
+  /** How to label a pair: by benchmark (default) or benchmark@version. */
+  readonly key?: (set: SampleSet) => string;
+}
+
+/**
+ * Compare sample sets pairwise by key (benchmark name by default).
+ *
+ * @example
+ * ```ts
+ * import { compareSamples } from "./compare.ts";
+ * const rows = compareSamples([], [{ benchmark: "b", version: "v", unit: "ops/s", better: "higher", values: [1] }]);
+ * console.log(rows[0].change); // only-after
+ * ```
+ */
+export function compareSamples(
+  before: readonly SampleSet[],
+  after: readonly SampleSet[],
+  options: CompareOptions = {},
+): ComparisonRow[] {
+  const threshold = options.threshold ?? 0.1;
+  const alpha = options.alpha ?? 0.05;
+  const key = options.key ?? ((s: SampleSet) => s.benchmark);
+  const left = mergeByKey(before, key);
+  const right = mergeByKey(after, key);
+  // Rows by benchmark, and within one benchmark in the order the records list the versions.
+  const firstSeen = [...new Set([...left.keys(), ...right.keys()])];
+  const benchmarkOf = (label: string) => (left.get(label) ?? right.get(label))!.benchmark;
+  const labels = firstSeen.map((label, i) => ({ label, i })).sort((x, y) =>
+    benchmarkOf(x.label).localeCompare(benchmarkOf(y.label)) || x.i - y.i
+  ).map((x) => x.label);
+  return labels.map((label) => {
+    const a = left.get(label);
+    const b = right.get(label);
+    const any = (a ?? b)!;
+    const base = { label, benchmark: any.benchmark, unit: any.unit, better: any.better };
+    const aFailed = a !== undefined && isFailed(a);
+    const bFailed = b !== undefined && isFailed(b);
+    const beforeSummary = a && !aFailed ? summarize(a.values) : null;
+    const afterSummary = b && !bFailed ? summarize(b.values) : null;
+    const errors = {
+      ...(a?.error ? { beforeError: a.error } : {}),
+      ...(b?.error ? { afterError: b.error } : {}),
+    };
+    const ratio = beforeSummary && afterSummary ? afterSummary.median / beforeSummary.median : NaN;
+    let change: Change;
+    let p = NaN;
+    if (!a) change = "only-after";
+    else if (!b) change = "only-before";
+    else if (aFailed && bFailed) change = "failing";
+    else if (bFailed) change = "newly-failing";
+    else if (aFailed) change = "fixed";
+    else {
+      p = mannWhitneyU(a.values, b.values).p;
+      const improved = any.better === "lower" ? ratio < 1 : ratio > 1;
+      const beyond = Math.abs(ratio - 1) > threshold;
+      if (!beyond) change = "unchanged";
+      else if (p >= alpha) change = "not-significant";
+      else change = improved ? "better" : "worse";
+    }
+    return {
+      ...base,
+      before: beforeSummary,
+      after: afterSummary,
+      ...errors,
+      ratio,
+      p,
+      change,
+    };
+  });
+}
+
+/** A set counts as failed when it has an error or no values at all. */
+function isFailed(set: SampleSet): boolean {
+  return set.error !== undefined || set.values.length === 0;
+}
+
+/** Pool the values of sets sharing a key (several runs of one benchmark). */
+function mergeByKey(
+  sets: readonly SampleSet[],
+  key: (set: SampleSet) => string,
+): Map<string, SampleSet> {
+  const merged = new Map<string, SampleSet>();
+  for (const set of sets) {
+    const k = key(set);
+    const seen = merged.get(k);
+    if (!seen) merged.set(k, set);
+    else {
+      const error = seen.error ?? set.error;
+      merged.set(k, {
+        ...seen,
+        values: [...seen.values, ...set.values],
+        ...(error !== undefined ? { error } : {}),
+      });
+    }
+  }
+  return merged;
+}
+
+/**
+ * Median, interquartile range and count of a sample.
+ *
+ * @example
+ * ```ts
+ * import { summarize } from "./compare.ts";
+ * console.log(summarize([1, 2, 3, 4, 5])); // { median: 3, iqr: 2, n: 5 }
+ * ```
+ */
+export function summarize(values: readonly number[]): SideSummary {
+  return {
+    median: median(values),
+    iqr: quantile(values, 0.75) - quantile(values, 0.25),
+    n: values.length,
+  };
+}
+
+/**
+ * Format a figure with its unit, scaled for reading (`1.23 µs/op`, `45.6k ops/s`).
+ *
+ * @example
+ * ```ts
+ * import { formatValue } from "./compare.ts";
+ * console.log(formatValue(1234, "ns/op"), formatValue(45600, "ops/s")); // 1.23 µs/op 45.6k ops/s
+ * ```
+ */
+export function formatValue(value: number, unit: string): string {
+  if (!Number.isFinite(value)) return "n/a";
+  if (unit === "ns/op" || unit === "ns") {
+    const scales: [number, string][] = [[1e9, "s"], [1e6, "ms"], [1e3, "µs"], [1, "ns"]];
+    const [div, name] = scales.find(([d]) => Math.abs(value) >= d) ?? [1, "ns"];
+    return `${(value / div).toPrecision(3)} ${name}${unit === "ns/op" ? "/op" : ""}`;
+  }
+  const scales: [number, string][] = [[1e9, "G"], [1e6, "M"], [1e3, "k"], [1, ""]];
+  const [div, prefix] = scales.find(([d]) => Math.abs(value) >= d) ?? [1, ""];
+  return `${(value / div).toPrecision(3)}${prefix} ${unit}`;
+}
+
+/**
+ * Render rows as a fixed-width table with a legend, like `asv compare`.
+ *
+ * @example
+ * ```ts
+ * import { formatComparison } from "./compare.ts";
+ * console.log(formatComparison([])); // the header and legend only
+ * ```
+ */
+export function formatComparison(
+  rows: readonly ComparisonRow[],
+  titles: { before: string; after: string } = { before: "before", after: "after" },
+): string {
+  const cells = rows.map((r) => [
+    MARKERS[r.change],
+    sideCell(r.before, r.beforeError, r.unit),
+    sideCell(r.after, r.afterError, r.unit),
+    Number.isFinite(r.ratio) ? r.ratio.toFixed(2) : "n/a",
+    Number.isFinite(r.p) ? r.p.toPrecision(2) : "",
+    r.label,
+  ]);
+  const header = ["", titles.before, titles.after, "ratio", "p", "benchmark"];
+  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
+  const line = (c: string[]) =>
+    c.map((v, i) => (i === 5 ? v : i === 0 ? v.padEnd(widths[i]) : v.padStart(widths[i])))
+      .join("  ").trimEnd();
+  const rule = widths.map((w) => "-".repeat(w)).join("  ");
+  return [
+    line(header),
+    rule,
+    ...cells.map(line),
+    "",
+    "+ worse  - better  ~ beyond threshold but not significant  ! newly failing  * fixed",
+    "x failing on both  ? measured on one side only  (ratio = after / before of medians)",
+  ].join("\n");
+}
+
+/** One side's cell: median with its spread, `failed`, or `-` when not measured. */
+function sideCell(side: SideSummary | null, error: string | undefined, unit: string): string {
+  if (side) return `${formatValue(side.median, unit)} ±${pct(side.iqr, side.median)}`;
+  return error !== undefined ? "failed" : "-";
+}
+
+/** Spread as a percentage of the median. */
+function pct(spread: number, centre: number): string {
+  return centre === 0 ? "0%" : `${Math.round((spread / Math.abs(centre)) * 100)}%`;
+}

@@ -1,0 +1,182 @@
+/**
+ * History: for each benchmark and each version, its figures across runs over time, with the
+ * change-point check over versions (which version introduced a step, each version taken at its
+ * latest successful run, so that drift over days does not blur the steps between versions) and
+ * over runs (which run a step over time appeared in).
+ *
+ * Built from records alone; every record's `samples` count, whatever its kind.
+ *
+ * @example
+ * ```ts
+ * import { buildHistory, formatHistory } from "./history.ts";
+ * import { loadRecords } from "./store.ts";
+ * const { records } = await loadRecords("results/fixtures/runs");
+ * console.log(formatHistory(buildHistory(records.map((r) => r.record))));
+ * ```
+ *
+ * @module
+ */
+
+import type { Better, SuiteRecord } from "./record.ts";
+import { detectSteps, type Step, type StepOptions } from "./changepoint.ts";
+import { formatValue, summarize } from "./compare.ts";
+
+/** One run's figures for one benchmark on one version. */
+export interface HistoryPoint {
+  readonly runId: string;
+  readonly startedAt: string;
+  /** `NaN` when the run failed this benchmark. */
+  readonly median: number;
+  readonly iqr: number;
+  readonly values: readonly number[];
+  readonly error?: string;
+}
+
+/** A step over time in one version's runs. */
+export interface TimeStep extends Step {
+  readonly version: string;
+}
+
+/** Everything known about one benchmark. */
+export interface BenchmarkHistory {
+  readonly benchmark: string;
+  readonly unit: string;
+  readonly better: Better;
+  /** Versions in history order (manifest order, head last). */
+  readonly versions: readonly string[];
+  /** Runs per version, oldest first. */
+  readonly runs: Readonly<Record<string, readonly HistoryPoint[]>>;
+  /** Steps between versions, each version taken at its latest successful run. */
+  readonly versionSteps: readonly Step[];
+  /** Steps over time, per version. */
+  readonly timeSteps: readonly TimeStep[];
+}
+
+/**
+ * Group the records' samples by benchmark and version, and run the change-point checks.
+ *
+ * @example
+ * ```ts
+ * import { buildHistory } from "./history.ts";
+ * console.log(buildHistory([]).length); // 0
+ * ```
+ */
+export function buildHistory(
+  records: readonly SuiteRecord[],
+  options: StepOptions = {},
+): BenchmarkHistory[] {
+  const ordered = [...records].sort((a, b) => a.startedAt.localeCompare(b.startedAt));
+  const versionOrder = orderVersions(ordered);
+  const byBenchmark = new Map<
+    string,
+    { unit: string; better: Better; runs: Map<string, HistoryPoint[]> }
+  >();
+  for (const record of ordered) {
+    for (const set of record.samples) {
+      let entry = byBenchmark.get(set.benchmark);
+      if (!entry) {
+        entry = { unit: set.unit, better: set.better, runs: new Map() };
+        byBenchmark.set(set.benchmark, entry);
+      }
+      const failed = set.error !== undefined || set.values.length === 0;
+      const summary = failed ? { median: NaN, iqr: NaN } : summarize(set.values);
+      const point: HistoryPoint = {
+        runId: record.id,
+        startedAt: record.startedAt,
+        median: summary.median,
+        iqr: summary.iqr,
+        values: set.values,
+        ...(set.error !== undefined ? { error: set.error } : {}),
+      };
+      const list = entry.runs.get(set.version) ?? [];
+      list.push(point);
+      entry.runs.set(set.version, list);
+    }
+  }
+  return [...byBenchmark.entries()].sort(([a], [b]) => a.localeCompare(b)).map(
+    ([benchmark, entry]) => {
+      const versions = versionOrder.filter((v) => entry.runs.has(v));
+      const usable = (points: readonly HistoryPoint[]) => points.filter((p) => !p.error);
+      const versionSteps = detectSteps(
+        versions.map((v) => ({
+          label: v,
+          values: usable(entry.runs.get(v)!).at(-1)?.values ?? [],
+        })),
+        options,
+      );
+      const timeSteps = versions.flatMap((version) =>
+        detectSteps(
+          usable(entry.runs.get(version)!).map((p) => ({ label: p.runId, values: p.values })),
+          options,
+        ).map((step) => ({ ...step, version }))
+      );
+      return {
+        benchmark,
+        unit: entry.unit,
+        better: entry.better,
+        versions,
+        runs: Object.fromEntries(entry.runs),
+        versionSteps,
+        timeSteps,
+      };
+    },
+  );
+}
+
+/**
+ * Versions in history order: as records list them (manifest order), newest record's order
+ * winning, anything unseen appended, and `head` last.
+ */
+function orderVersions(records: readonly SuiteRecord[]): string[] {
+  const order: string[] = [];
+  for (const record of [...records].reverse()) {
+    const names = [...record.versions.map((v) => v.name), ...record.samples.map((s) => s.version)];
+    for (const name of names) if (!order.includes(name)) order.push(name);
+  }
+  const withoutHead = order.filter((v) => v !== "head");
+  return order.includes("head") ? [...withoutHead, "head"] : withoutHead;
+}
+
+/**
+ * Text rendering: per benchmark, each version's medians across runs, then the steps.
+ *
+ * @example
+ * ```ts
+ * import { formatHistory } from "./history.ts";
+ * console.log(formatHistory([])); // "no samples in the records"
+ * ```
+ */
+export function formatHistory(histories: readonly BenchmarkHistory[]): string {
+  if (histories.length === 0) return "no samples in the records";
+  const out: string[] = [];
+  for (const h of histories) {
+    out.push(`${h.benchmark} (${h.unit}, ${h.better} is better)`);
+    const width = Math.max(...h.versions.map((v) => v.length));
+    for (const version of h.versions) {
+      const figures = h.runs[version].map((p) =>
+        p.error !== undefined ? "failed" : formatValue(p.median, h.unit)
+      );
+      out.push(`  ${version.padEnd(width)}  ${figures.join("  ")}`);
+    }
+    for (const s of h.versionSteps) {
+      out.push(
+        `  step at version ${s.label} (after ${s.previous}): ${formatValue(s.before, h.unit)} -> ` +
+          `${formatValue(s.after, h.unit)} (${signedPercent(s.ratio)}, p=${s.p.toPrecision(2)})`,
+      );
+    }
+    for (const s of h.timeSteps) {
+      out.push(
+        `  step over time on ${s.version} at run ${s.label}: ${formatValue(s.before, h.unit)} -> ` +
+          `${formatValue(s.after, h.unit)} (${signedPercent(s.ratio)}, p=${s.p.toPrecision(2)})`,
+      );
+    }
+    out.push("");
+  }
+  return out.join("\n").trimEnd();
+}
+
+/** `1.23` → `+23.0%`. */
+function signedPercent(ratio: number): string {
+  const pct = (ratio - 1) * 100;
+  return `${pct >= 0 ? "+" : ""}${pct.toFixed(1)}%`;
+}

@@ -1,0 +1,297 @@
+/**
+ * The HTML report: one self-contained file (uPlot's script and styles inlined, no network)
+ * with charts of each benchmark per version and over time, the steps the change-point check
+ * found, the comparison tables, and the bisect verdicts with their evidence.
+ *
+ * @example
+ * ```ts
+ * import { renderReport } from "./report.ts";
+ * import { loadRecords } from "./store.ts";
+ * const { records, skipped } = await loadRecords("results/fixtures/runs");
+ * const html = renderReport({ records: records.map((r) => r.record), skipped });
+ * await Deno.writeTextFile("/tmp/report.html", html);
+ * ```
+ *
+ * @module
+ */
+
+import { createRequire } from "node:module";
+import { readFileSync } from "node:fs";
+import { basename } from "node:path";
+import { compareSamples, type ComparisonRow, formatValue, MARKERS, summarize } from "./compare.ts";
+import { type BenchmarkHistory, buildHistory } from "./history.ts";
+import type { BisectRecord, JsonValue, SuiteRecord } from "./record.ts";
+import { type ChartSpec, chartSpecs, overviewSpec } from "./report_data.ts";
+import { sidesFromRecords, sidesFromVersions } from "./select.ts";
+import type { SkippedFile } from "./store.ts";
+
+/** What the report is drawn from. */
+export interface ReportInput {
+  readonly records: readonly SuiteRecord[];
+  readonly skipped?: readonly SkippedFile[];
+  readonly generatedAt?: Date;
+}
+
+/** The charting library's files, read from the npm package pinned in deno.json. */
+function uplotAssets(): { js: string; css: string } {
+  const require = createRequire(import.meta.url);
+  try {
+    return {
+      js: readFileSync(require.resolve("uplot/dist/uPlot.iife.min.js"), "utf8"),
+      css: readFileSync(require.resolve("uplot/dist/uPlot.min.css"), "utf8"),
+    };
+  } catch (error) {
+    const detail = error instanceof Error ? error.message : String(error);
+    throw new Error(`uPlot is not in Deno's npm cache (run \`deno install\`): ${detail}`);
+  }
+}
+
+/**
+ * The charts the report draws, in page order: the overview of the latest bench run, then
+ * two per benchmark.
+ *
+ * @example
+ * ```ts
+ * import { reportCharts } from "./report.ts";
+ * console.log(reportCharts([]).length); // 0
+ * ```
+ */
+export function reportCharts(
+  records: readonly SuiteRecord[],
+  histories: readonly BenchmarkHistory[] = buildHistory(records),
+): ChartSpec[] {
+  const latestBench = [...records].sort((a, b) => a.startedAt.localeCompare(b.startedAt))
+    .filter((r) => r.kind === "bench" && r.samples.length > 0).at(-1);
+  const overview = latestBench ? overviewSpec(latestBench.samples) : undefined;
+  return [...(overview ? [overview] : []), ...chartSpecs(histories)];
+}
+
+/**
+ * Render the report as one HTML document.
+ *
+ * @example
+ * ```ts
+ * import { renderReport } from "./report.ts";
+ * console.log(renderReport({ records: [] }).startsWith("<!doctype html>")); // true
+ * ```
+ */
+export function renderReport(input: ReportInput): string {
+  const records = [...input.records].sort((a, b) => a.startedAt.localeCompare(b.startedAt));
+  const histories = buildHistory(records);
+  const charts = reportCharts(records, histories);
+  const { js, css } = uplotAssets();
+  const page = readFileSync(new URL("./report_page.js", import.meta.url), "utf8");
+  const data = JSON.stringify({ charts }).replace(/</g, "\\u003c");
+  const generated = (input.generatedAt ?? new Date()).toISOString();
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>maple-bisect results</title>
+<style>${css}</style>
+<style>${STYLE}</style>
+</head>
+<body>
+<h1>maple-bisect results</h1>
+<p class="meta">Generated ${esc(generated)} from ${records.length} record(s).</p>
+${skippedSection(input.skipped ?? [])}
+${runsSection(records)}
+${latestSection(records)}
+<h2>Benchmarks per version and over time</h2>
+${
+    charts.length === 0
+      ? "<p>No samples in the records.</p>"
+      : `<div class="charts">${
+        charts.map((c) =>
+          `<figure><figcaption>${esc(c.caption)}</figcaption>` +
+          `<div class="chart" id="${esc(c.id)}" data-kind="${c.kind}"></div></figure>`
+        ).join("\n")
+      }</div>`
+  }
+${stepsSection(histories)}
+${comparisonSection(records)}
+${verdictSection(records)}
+<script type="application/json" id="report-data">${data}</script>
+<script>${js}</script>
+<script>${page}</script>
+</body>
+</html>
+`;
+}
+
+const STYLE = `body{font:14px/1.4 system-ui,sans-serif;margin:24px;color:#222;max-width:1400px}
+h2{margin-top:32px;border-bottom:1px solid #ccc}.meta{color:#666}
+table{border-collapse:collapse;margin:8px 0}td,th{padding:3px 8px;border-bottom:1px solid #eee;
+text-align:left;vertical-align:top}td.num{text-align:right;font-variant-numeric:tabular-nums}
+.charts{display:flex;flex-wrap:wrap;gap:16px}figure{margin:0;border:1px solid #ddd;padding:8px}
+figcaption{font-weight:600;margin-bottom:4px}.better{color:#1a7f37}.worse{color:#cf222e}
+.newly-failing{color:#cf222e;font-weight:700}.fixed{color:#1a7f37;font-weight:700}
+.not-significant{color:#9a6700}.warn{background:#fff8c5;padding:8px;border:1px solid #d4a72c}
+pre{margin:0;white-space:pre-wrap}dl{margin:0}dt{font-weight:600}dd{margin:0 0 4px 12px}`;
+
+/** Escape text for HTML. */
+function esc(text: string): string {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;")
+    .replace(/"/g, "&quot;");
+}
+
+function skippedSection(skipped: readonly SkippedFile[]): string {
+  if (skipped.length === 0) return "";
+  const items = skipped.map((s) => `<li>${esc(basename(s.path))}: ${esc(s.reason)}</li>`);
+  return `<div class="warn">Skipped ${skipped.length} record file(s):<ul>${
+    items.join("")
+  }</ul></div>`;
+}
+
+function runsSection(records: readonly SuiteRecord[]): string {
+  const rows = records.map((r) => {
+    const m = r.environment.machine;
+    const commit = r.environment.suiteCommit?.slice(0, 10) ?? "none";
+    return `<tr><td>${esc(r.id)}</td><td>${r.kind}</td><td>${esc(r.startedAt)}</td>` +
+      `<td>${esc(r.endedAt)}</td><td>${esc(r.versions.map((v) => v.name).join(", "))}</td>` +
+      `<td>${esc(`${m.cpuModel}, ${m.cores} cores, ${(m.memoryBytes / 2 ** 30).toFixed(1)} GiB`)}` +
+      `</td><td>Deno ${esc(r.environment.runtime.deno)}, V8 ${esc(r.environment.runtime.v8)}` +
+      `</td><td>${esc(commit)}${r.environment.suiteDirty ? " (dirty)" : ""}</td></tr>`;
+  });
+  return `<h2>Runs</h2><table id="runs"><tr><th>record</th><th>kind</th><th>started</th>` +
+    `<th>ended</th><th>versions</th><th>machine</th><th>runtime</th><th>suite commit</th></tr>` +
+    `${rows.join("\n")}</table>`;
+}
+
+/** The latest bench record as a matrix: a row per benchmark, a column per version. */
+function latestSection(records: readonly SuiteRecord[]): string {
+  const latest = records.filter((r) => r.kind === "bench" && r.samples.length > 0).at(-1);
+  if (!latest) return "";
+  const versions = [...new Set(latest.samples.map((s) => s.version))];
+  const benchmarks = [...new Set(latest.samples.map((s) => s.benchmark))];
+  const rows = benchmarks.map((b) => {
+    const cells = versions.map((v) => {
+      const set = latest.samples.find((s) => s.benchmark === b && s.version === v);
+      if (!set) return "<td></td>";
+      if (set.error !== undefined || set.values.length === 0) {
+        return `<td class="newly-failing" title="${esc(set.error ?? "no samples")}">failed</td>`;
+      }
+      return `<td class="num">${esc(formatValue(summarize(set.values).median, set.unit))}</td>`;
+    });
+    return `<tr><td>${esc(b)}</td>${cells.join("")}</tr>`;
+  });
+  return `<h2>Latest bench run</h2><p>Record ${esc(latest.id)}, started ${
+    esc(latest.startedAt)
+  }; medians of the raw samples.</p><table id="latest"><tr><th>benchmark</th>${
+    versions.map((v) => `<th>${esc(v)}</th>`).join("")
+  }</tr>${rows.join("\n")}</table>`;
+}
+
+function stepsSection(histories: ReturnType<typeof buildHistory>): string {
+  const rows: string[] = [];
+  for (const h of histories) {
+    for (const s of h.versionSteps) {
+      rows.push(stepRow(h.benchmark, `version ${s.label} (after ${s.previous})`, s, h.unit));
+    }
+    for (const s of h.timeSteps) {
+      rows.push(stepRow(h.benchmark, `run ${s.label} on ${s.version}`, s, h.unit));
+    }
+  }
+  const body = rows.length === 0
+    ? "<p>No step beyond 10% with p &lt; 0.01 between versions or over time.</p>"
+    : `<table id="steps"><tr><th>benchmark</th><th>introduced by</th><th>before</th>` +
+      `<th>after</th><th>change</th><th>p</th></tr>${rows.join("\n")}</table>`;
+  return `<h2>Steps (change points)</h2>${body}`;
+}
+
+function stepRow(
+  benchmark: string,
+  where: string,
+  s: { before: number; after: number; ratio: number; p: number },
+  unit: string,
+): string {
+  return `<tr><td>${esc(benchmark)}</td><td>${esc(where)}</td>` +
+    `<td class="num">${esc(formatValue(s.before, unit))}</td>` +
+    `<td class="num">${esc(formatValue(s.after, unit))}</td>` +
+    `<td class="num">${((s.ratio - 1) * 100).toFixed(1)}%</td>` +
+    `<td class="num">${s.p.toPrecision(2)}</td></tr>`;
+}
+
+/** Adjacent versions in the latest bench record, and the latest two bench runs. */
+function comparisonSection(records: readonly SuiteRecord[]): string {
+  const benches = records.filter((r) => r.kind === "bench" && r.samples.length > 0);
+  const latest = benches.at(-1);
+  if (!latest) return "<h2>Comparisons</h2><p>No bench records.</p>";
+  const parts: string[] = [];
+  const versions = [...new Set(latest.samples.map((s) => s.version))];
+  for (let i = 1; i < versions.length; i++) {
+    const sides = sidesFromVersions(versions[i - 1], versions[i], [latest]);
+    parts.push(comparisonTable(
+      `${versions[i - 1]} → ${versions[i]} (record ${latest.id})`,
+      compareSamples(sides.before.sets, sides.after.sets, { key: sides.key }),
+    ));
+  }
+  const previous = benches.at(-2);
+  if (previous) {
+    try {
+      const sides = sidesFromRecords(previous, latest);
+      parts.push(comparisonTable(
+        `run ${previous.id} → run ${latest.id}`,
+        compareSamples(sides.before.sets, sides.after.sets, { key: sides.key }),
+      ));
+    } catch {
+      parts.push(`<p>The latest two bench runs share no version to compare.</p>`);
+    }
+  }
+  return `<h2>Comparisons</h2>${parts.join("\n") || "<p>Only one version measured.</p>"}`;
+}
+
+function comparisonTable(title: string, rows: readonly ComparisonRow[]): string {
+  const cell = (side: ComparisonRow["before"], error: string | undefined, unit: string) =>
+    side ? esc(formatValue(side.median, unit)) : error !== undefined ? "failed" : "–";
+  const body = rows.map((r) =>
+    `<tr class="${r.change}"><td>${esc(MARKERS[r.change])}</td><td>${esc(r.label)}</td>` +
+    `<td class="num">${cell(r.before, r.beforeError, r.unit)}</td>` +
+    `<td class="num">${cell(r.after, r.afterError, r.unit)}</td>` +
+    `<td class="num">${Number.isFinite(r.ratio) ? r.ratio.toFixed(2) : "n/a"}</td>` +
+    `<td class="num">${Number.isFinite(r.p) ? r.p.toPrecision(2) : ""}</td>` +
+    `<td>${r.change}</td></tr>`
+  );
+  return `<h3>${esc(title)}</h3><table class="comparison"><tr><th></th><th>benchmark</th>` +
+    `<th>before</th><th>after</th><th>ratio</th><th>p</th><th>change</th></tr>` +
+    `${body.join("\n")}</table>`;
+}
+
+function verdictSection(records: readonly SuiteRecord[]): string {
+  const rows: string[] = [];
+  for (const r of records) {
+    for (const v of r.verdicts) {
+      rows.push(
+        `<tr><td>${esc(r.id)}</td><td>${esc(v.subject)}</td><td>${esc(v.verdict)}</td>` +
+          `<td>${esc(v.version ?? "–")}</td><td>${esc(v.lastGood ?? "–")}</td>` +
+          `<td>${esc(v.summary)}</td><td>${evidence(v.evidence)}</td></tr>`,
+      );
+    }
+  }
+  const bisects = records.filter((r): r is BisectRecord => r.kind === "bisect");
+  const probes = bisects.map((r) => {
+    const counts = new Map<string, number>();
+    for (const p of r.body.probes) {
+      counts.set(p.outcome, (counts.get(p.outcome) ?? 0) + 1);
+    }
+    const list = [...counts].map(([k, n]) => `${k} ${n}`).join(", ");
+    return `<li>${esc(r.id)} (${esc(r.body.mode)}): ${esc(list || "no probes")}</li>`;
+  });
+  const table = rows.length === 0 ? "<p>No verdicts in the records.</p>" : `<table id="verdicts">` +
+    `<tr><th>record</th><th>subject</th><th>verdict</th><th>version</th><th>last good</th>` +
+    `<th>summary</th><th>evidence</th></tr>${rows.join("\n")}</table>`;
+  const probeList = probes.length ? `<p>Probes per bisect:</p><ul>${probes.join("")}</ul>` : "";
+  return `<h2>Bisect verdicts</h2>${table}${probeList}`;
+}
+
+function evidence(fields: { readonly [key: string]: JsonValue }): string {
+  const items = Object.entries(fields).map(([key, value]) => {
+    const text = Array.isArray(value)
+      ? value.map((x) => typeof x === "string" ? x : JSON.stringify(x)).join("\n")
+      : typeof value === "string"
+      ? value
+      : JSON.stringify(value, null, 1);
+    return `<dt>${esc(key)}</dt><dd><pre>${esc(text)}</pre></dd>`;
+  });
+  return `<dl>${items.join("")}</dl>`;
+}

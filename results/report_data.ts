@@ -1,0 +1,153 @@
+/**
+ * The chart data of the HTML report, computed from records alone: for each benchmark, its
+ * median per version (one series per run) and over time (one series per version).
+ *
+ * The page script (`report_page.js`) draws exactly these series, so tests can check the
+ * drawn charts against this data.
+ *
+ * @example
+ * ```ts
+ * import { chartSpecs } from "./report_data.ts";
+ * import { buildHistory } from "./history.ts";
+ * console.log(chartSpecs(buildHistory([])).length); // 0
+ * ```
+ *
+ * @module
+ */
+
+import type { BenchmarkHistory } from "./history.ts";
+import { runLabel as shortRun, type SampleSet } from "./record.ts";
+import { median } from "./stats.ts";
+
+/** One line on a chart; `null` where the series has no figure. */
+export interface ChartSeries {
+  readonly label: string;
+  readonly values: readonly (number | null)[];
+}
+
+/** One chart. */
+export interface ChartSpec {
+  /** DOM id of the chart's container. */
+  readonly id: string;
+  readonly title: string;
+  /** The figure's caption in the page. */
+  readonly caption: string;
+  /** Drawing width in CSS pixels. */
+  readonly width: number;
+  readonly unit: string;
+  readonly better: "lower" | "higher";
+  /** `per-version`: x is the version's index; `over-time`: x is the run's start in seconds. */
+  readonly kind: "per-version" | "over-time";
+  readonly x: readonly number[];
+  /** Names of the x positions for `per-version` charts. */
+  readonly xLabels: readonly string[];
+  readonly series: readonly ChartSeries[];
+}
+
+/** Width of one chart; the overview takes two. */
+export const CHART_WIDTH = 460;
+
+/** Runs drawn as series on a per-version chart: the latest ones, so the legend stays legible. */
+export const MAX_RUN_SERIES = 8;
+
+/**
+ * Two charts per benchmark: per version (a series per run, the latest
+ * {@linkcode MAX_RUN_SERIES}) and over time (a series per version, every run).
+ *
+ * @example
+ * ```ts
+ * import { chartSpecs } from "./report_data.ts";
+ * import type { BenchmarkHistory } from "./history.ts";
+import { runLabel as shortRun, type SampleSet } from "./record.ts";
+import { median } from "./stats.ts";
+ * declare const histories: BenchmarkHistory[];
+ * for (const c of chartSpecs(histories)) console.log(c.id, c.series.length);
+ * ```
+ */
+export function chartSpecs(histories: readonly BenchmarkHistory[]): ChartSpec[] {
+  const specs: ChartSpec[] = [];
+  histories.forEach((h, i) => {
+    const runs = new Map<string, string>();
+    for (const v of h.versions) for (const p of h.runs[v]) runs.set(p.runId, p.startedAt);
+    const runIds = [...runs.keys()].sort((a, b) => runs.get(a)!.localeCompare(runs.get(b)!));
+    const medianOf = (version: string, runId: string): number | null => {
+      const point = h.runs[version].find((p) => p.runId === runId);
+      return point && Number.isFinite(point.median) ? point.median : null;
+    };
+    specs.push({
+      id: `chart-${i}-versions`,
+      title: `${h.benchmark}: per version`,
+      caption: `${h.benchmark}: per version (${h.unit}, ${h.better} is better)`,
+      width: CHART_WIDTH,
+      unit: h.unit,
+      better: h.better,
+      kind: "per-version",
+      x: h.versions.map((_, k) => k),
+      xLabels: h.versions,
+      series: runIds.slice(-MAX_RUN_SERIES).map((runId) => ({
+        label: `run ${shortRun(runId, runs.get(runId)!)}`,
+        values: h.versions.map((v) => medianOf(v, runId)),
+      })),
+    });
+    specs.push({
+      id: `chart-${i}-time`,
+      title: `${h.benchmark}: over time`,
+      caption: `${h.benchmark}: over time (${h.unit}, ${h.better} is better)`,
+      width: CHART_WIDTH,
+      unit: h.unit,
+      better: h.better,
+      kind: "over-time",
+      x: runIds.map((id) => Date.parse(runs.get(id)!) / 1000),
+      xLabels: runIds.map((id) => shortRun(id, runs.get(id)!)),
+      series: h.versions.map((v) => ({
+        label: v,
+        values: runIds.map((runId) => medianOf(v, runId)),
+      })),
+    });
+  });
+  return specs;
+}
+
+/**
+ * One overview chart of the latest bench record: each benchmark's throughput per version
+ * relative to the first version that has a figure (1 = same; above 1 = faster, whatever the
+ * unit's direction, so ns/op and ops/s cases share one axis).
+ *
+ * @example
+ * ```ts
+ * import { overviewSpec } from "./report_data.ts";
+ * console.log(overviewSpec([])); // undefined: no samples
+ * ```
+ */
+export function overviewSpec(samples: readonly SampleSet[]): ChartSpec | undefined {
+  const measured = samples.filter((s) => s.error === undefined && s.values.length > 0);
+  if (measured.length === 0) return undefined;
+  const versions = [...new Set(samples.map((s) => s.version))];
+  const benchmarks = [...new Set(measured.map((s) => s.benchmark))];
+  const series = benchmarks.map((benchmark) => {
+    const medians = versions.map((v) => {
+      const set = measured.find((s) => s.benchmark === benchmark && s.version === v);
+      return set ? { value: median(set.values), better: set.better } : undefined;
+    });
+    const base = medians.find((m) => m !== undefined)!;
+    return {
+      label: benchmark,
+      values: medians.map((m) =>
+        m === undefined ? null : m.better === "lower" ? base.value / m.value : m.value / base.value
+      ),
+    };
+  });
+  return {
+    id: "chart-overview",
+    title: "Relative throughput per version",
+    caption: "Relative throughput per version in the latest bench run " +
+      "(1 = the first version measured; above 1 is faster)",
+    width: 2 * CHART_WIDTH + 16,
+    unit: "relative",
+    better: "higher",
+    kind: "per-version",
+    x: versions.map((_, k) => k),
+    xLabels: versions,
+    series,
+  };
+}

@@ -1,0 +1,94 @@
+// Page script of the HTML report: draws each chart in the embedded data with uPlot, then
+// marks its container with what was drawn (data-rendered, data-series, data-points), so a
+// headless browser's DOM dump shows that the charts rendered with the expected series.
+(function () {
+  "use strict";
+  const data = JSON.parse(document.getElementById("report-data").textContent);
+  const palette = [
+    "#1f77b4",
+    "#d62728",
+    "#2ca02c",
+    "#ff7f0e",
+    "#9467bd",
+    "#8c564b",
+    "#e377c2",
+    "#7f7f7f",
+    "#bcbd22",
+    "#17becf",
+  ];
+  let drawn = 0;
+
+  function formatValue(v, unit) {
+    if (v == null || !isFinite(v)) return "–";
+    const abs = Math.abs(v);
+    const prefix = abs >= 1e9
+      ? [1e9, "G"]
+      : abs >= 1e6
+      ? [1e6, "M"]
+      : abs >= 1e3
+      ? [1e3, "k"]
+      : [1, ""];
+    if (unit === "ns/op") {
+      const t = abs >= 1e6 ? [1e6, " ms"] : abs >= 1e3 ? [1e3, " µs"] : [1, " ns"];
+      return (v / t[0]).toPrecision(3) + t[1];
+    }
+    return (v / prefix[0]).toPrecision(3) + prefix[1];
+  }
+
+  for (const spec of data.charts) {
+    const el = document.getElementById(spec.id);
+    if (!el) continue;
+    try {
+      const perVersion = spec.kind === "per-version";
+      const opts = {
+        width: spec.width,
+        height: 240,
+        scales: { x: { time: !perVersion } },
+        legend: { live: false },
+        cursor: { show: true },
+        series: [
+          { label: perVersion ? "version" : "run" },
+          ...spec.series.map((s, i) => ({
+            label: s.label,
+            stroke: palette[i % palette.length],
+            width: 2,
+            spanGaps: false,
+            points: { show: true, size: 6 },
+            value: (_u, v) => formatValue(v, spec.unit),
+          })),
+        ],
+        axes: [
+          perVersion
+            ? {
+              values: (_u, splits) =>
+                splits.map((x) => Number.isInteger(x) ? (spec.xLabels[x] ?? "") : ""),
+              splits: () => spec.x.slice(),
+            }
+            : {},
+          {
+            label: spec.unit,
+            size: 60,
+            values: (_u, splits) => splits.map((v) => formatValue(v, spec.unit)),
+          },
+        ],
+        hooks: {
+          draw: [(u) => {
+            u.root.parentElement.dataset.rendered = "true";
+          }],
+        },
+      };
+      if (perVersion && spec.x.length === 1) opts.scales.x.range = () => [-0.5, 0.5];
+      const aligned = [spec.x.slice(), ...spec.series.map((s) => s.values.slice())];
+      new uPlot(opts, aligned, el);
+      const points = spec.series.reduce((n, s) => n + s.values.filter((v) => v != null).length, 0);
+      el.dataset.series = spec.series.map((s) => s.label).join("|");
+      el.dataset.points = String(points);
+      drawn++;
+    } catch (error) {
+      el.dataset.error = String(error && error.message || error);
+      el.textContent = "chart failed: " + el.dataset.error;
+    }
+  }
+  document.body.dataset.chartsDrawn = String(drawn);
+  document.body.dataset.chartsExpected = String(data.charts.length);
+})();

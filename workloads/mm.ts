@@ -1,0 +1,616 @@
+/**
+ * A simulated process address space: VMAs in a maple tree of any version, changed the way
+ * the kernel's mm changes them (split at the edges, merge compatible neighbours, place new
+ * mappings top-down through the tree's gap search, duplicate the tree on fork).
+ *
+ * Every tree write goes through a cursor as the kernel's `vma_mas_store` does:
+ * `setRange(first, last)`, `preallocate(value)`, `store(value)`, `destroy()`. When a
+ * {@linkcode RangeModel} is attached, each write is mirrored into it and, in checked mode,
+ * each read the mm makes is compared against it, so a wrong answer from the tree is caught
+ * where the mm first relies on it.
+ *
+ * @example
+ * ```ts
+ * import { loadVersion } from "../core/loader.ts";
+ * import { Mm } from "./mm.ts";
+ * import { PROT_READ, PROT_WRITE } from "./vma.ts";
+ * const { module } = await loadVersion("testing/reference");
+ * const mm = Mm.create(module, [], { checked: true });
+ * const addr = mm.mmap({ length: 0x4000, prot: PROT_READ | PROT_WRITE });
+ * console.log(typeof addr === "number" ? addr.toString(16) : addr, mm.mapCount);
+ * mm.exit();
+ * ```
+ *
+ * @module
+ */
+
+import type { Entry, MapleModule, MapleTree } from "../core/contract.ts";
+import { DifferentialMismatchError, LeakError, NodeAccountingError } from "./check_errors.ts";
+import { RangeModel } from "./reference_model.ts";
+import {
+  canMerge,
+  hex,
+  makeVma,
+  merged,
+  PAGE_SIZE,
+  PROT_READ,
+  PROT_WRITE,
+  slice,
+  type Vma,
+  VmFlag,
+  withFields,
+} from "./vma.ts";
+
+/** Why an mm call refused, as the kernel's errno would say. */
+export type Errno = "ENOMEM" | "EINVAL" | "EEXIST" | "EFAULT";
+
+/** The kernel's default `vm.max_map_count`. */
+export const DEFAULT_MAX_MAP_COUNT = 65_530;
+/** x86-64 user address space end (`TASK_SIZE`). */
+export const TASK_SIZE = 0x7fff_ffff_f000;
+/** Lowest mappable address (`vm.mmap_min_addr`). */
+export const MMAP_MIN_ADDR = 0x10000;
+
+/** How an mm is checked and limited. */
+export interface MmOptions {
+  /** `vm.max_map_count`. */
+  readonly maxMapCount?: number;
+  /** Mirror writes into a reference model (needed for any differential check). */
+  readonly mirror?: boolean;
+  /** Compare every read against the model (implies `mirror`): `--verify`. */
+  readonly checked?: boolean;
+}
+
+/** An mmap request; lengths are rounded up to whole pages. */
+export interface MmapRequest {
+  /** Hint, or the exact address with `fixed`. */
+  readonly addr?: number;
+  readonly length: number;
+  readonly prot: number;
+  readonly shared?: boolean;
+  /** MAP_FIXED: replace whatever is there. */
+  readonly fixed?: boolean;
+  /** MAP_FIXED_NOREPLACE: fail with EEXIST if anything is there. */
+  readonly noReplace?: boolean;
+  readonly path?: string;
+  readonly offset?: number;
+  readonly name?: string;
+  readonly flags?: number;
+}
+
+function pageUp(length: number): number {
+  return Math.ceil(length / PAGE_SIZE) * PAGE_SIZE;
+}
+
+function aligned(value: number): boolean {
+  return Number.isSafeInteger(value) && value % PAGE_SIZE === 0;
+}
+
+function sameVma(a: Vma, b: Vma): boolean {
+  return a.start === b.start && a.end === b.end && a.prot === b.prot && a.shared === b.shared &&
+    a.path === b.path && a.offset === b.offset && a.name === b.name && a.flags === b.flags;
+}
+
+/** One address space. */
+export class Mm {
+  readonly tree: MapleTree<Vma>;
+  readonly model: RangeModel<Vma> | undefined;
+  readonly checked: boolean;
+  readonly maxMapCount: number;
+  /** VMAs as the mm counts them (`mm->map_count`). */
+  mapCount: number;
+  /** Start of the heap (`mm->start_brk`). */
+  startBrk: number;
+  /** Current program break. */
+  brkEnd: number;
+  /** Top of the top-down mmap area. */
+  mmapBase: number;
+  /** Tasks sharing this mm (clone with CLONE_VM, vfork). */
+  users = 1;
+  /** Whether the tree has been torn down. */
+  exited = false;
+  /** Describes the current call, for failure reports (a function: built only when needed). */
+  describeOperation: () => string = () => "setup";
+
+  /** What the current call is doing. */
+  get operation(): string {
+    return this.describeOperation();
+  }
+
+  private constructor(
+    tree: MapleTree<Vma>,
+    model: RangeModel<Vma> | undefined,
+    options: MmOptions,
+    mapCount: number,
+  ) {
+    this.tree = tree;
+    this.model = model;
+    this.checked = options.checked ?? false;
+    this.maxMapCount = options.maxMapCount ?? DEFAULT_MAX_MAP_COUNT;
+    this.mapCount = mapCount;
+    this.startBrk = 0;
+    this.brkEnd = 0;
+    this.mmapBase = TASK_SIZE;
+  }
+
+  /** An mm holding `layout` (sorted, non-overlapping VMAs) in a new tree of `module`. */
+  static create(module: MapleModule, layout: readonly Vma[], options: MmOptions = {}): Mm {
+    const mirror = (options.mirror ?? false) || (options.checked ?? false);
+    const tree = module.createTree<Vma>({ allocRange: true });
+    const mm = new Mm(tree, mirror ? new RangeModel<Vma>() : undefined, options, 0);
+    mm.describeOperation = () => `building a layout of ${layout.length} VMAs`;
+    for (const vma of layout) {
+      mm.write(vma.start, vma.end - 1, vma);
+      mm.mapCount++;
+    }
+    mm.placeBreakAndBase(layout);
+    return mm;
+  }
+
+  /** Find the heap and the mmap base the way a freshly exec'd process would have them. */
+  private placeBreakAndBase(layout: readonly Vma[]): void {
+    const heap = layout.find((v) => v.name === "[heap]");
+    const stack = layout.find((v) => v.name === "[stack]");
+    if (heap) {
+      this.startBrk = heap.start;
+      this.brkEnd = layout.filter((v) => v.name === "[heap]").at(-1)!.end;
+    } else {
+      let end = layout.length > 0 ? layout[0].end : MMAP_MIN_ADDR;
+      for (const vma of layout) if (vma.start === end) end = vma.end;
+      this.startBrk = this.brkEnd = end;
+    }
+    const top = stack ? stack.start - 0x800_0000 : TASK_SIZE - 0x4000_0000;
+    const below = layout.filter((v) => v.end <= top && v.start >= TASK_SIZE / 2).at(-1);
+    this.mmapBase = below ? below.end : top;
+  }
+
+  // ---- tree access: every read can be checked, every write is mirrored --------------------
+
+  /** Store `value` over `[first, last]` through a preallocated cursor, like `vma_mas_store`. */
+  private write(first: number, last: number, value: Vma | undefined): void {
+    const cursor = this.tree.cursor();
+    cursor.setRange(first, last);
+    cursor.preallocate(value);
+    cursor.store(value);
+    cursor.destroy();
+    this.model?.store(first, last, value);
+    if (this.checked) this.compareSpan(first === 0 ? 0 : first - 1, last + 1, "after a store");
+  }
+
+  private mismatch(what: string): never {
+    throw new DifferentialMismatchError(`${what} (during ${this.operation})`);
+  }
+
+  private compareSpan(first: number, last: number, when: string): void {
+    if (!this.model) return;
+    const got = [...this.tree.entries(first, last)];
+    const want = this.model.entries(first, last);
+    if (got.length !== want.length) {
+      this.mismatch(
+        `tree has ${got.length} entries in ${hex(first)}-${
+          hex(last)
+        } ${when}, model ${want.length}`,
+      );
+    }
+    for (let i = 0; i < got.length; i++) {
+      const g = got[i];
+      const w = want[i];
+      if (g.first !== w.first || g.last !== w.last || g.value !== w.value) {
+        this.mismatch(
+          `tree entry ${hex(g.first)}-${hex(g.last)} differs from model ` +
+            `${hex(w.first)}-${hex(w.last)} ${when}`,
+        );
+      }
+    }
+  }
+
+  /** The VMA covering `address`. */
+  private load(address: number): Vma | undefined {
+    const value = this.tree.load(address);
+    if (this.checked && this.model && value !== this.model.load(address)) {
+      this.mismatch(`load(${hex(address)}) disagrees with the model`);
+    }
+    return value;
+  }
+
+  /** VMAs intersecting `[start, end)`. */
+  private span(start: number, end: number): Vma[] {
+    if (this.checked) this.compareSpan(start, end - 1, "in a range query");
+    return [...this.tree.entries(start, end - 1)].map((e: Entry<Vma>) => e.value);
+  }
+
+  /** A free, page-aligned area of `length` bytes: top-down below the mmap base, then up. */
+  private freeArea(length: number): number | undefined {
+    const down = this.tree.emptyAreaRev(MMAP_MIN_ADDR, this.mmapBase - 1, length);
+    if (this.checked && this.model) {
+      const want = this.model.emptyAreaRev(MMAP_MIN_ADDR, this.mmapBase - 1, length);
+      if (down?.first !== want?.first || down?.last !== want?.last) {
+        this.mismatch(
+          `emptyAreaRev(${hex(length)}) gave ${down?.first} but the model ${want?.first}`,
+        );
+      }
+    }
+    if (down) return down.first;
+    const up = this.tree.emptyArea(this.mmapBase, TASK_SIZE - 1, length);
+    if (this.checked && this.model) {
+      const want = this.model.emptyArea(this.mmapBase, TASK_SIZE - 1, length);
+      if (up?.first !== want?.first) this.mismatch(`emptyArea(${hex(length)}) disagrees`);
+    }
+    return up?.first;
+  }
+
+  // ---- the whole-space check ----------------------------------------------------------------
+
+  /** `validate()` the tree and compare every VMA with the model and with `mapCount`. */
+  checkAll(): void {
+    this.tree.validate();
+    const want = this.model?.entries();
+    let count = 0;
+    for (const entry of this.tree.entries()) {
+      const vma = entry.value;
+      if (entry.first !== vma.start || entry.last !== vma.end - 1) {
+        this.mismatch(
+          `VMA ${hex(vma.start)}-${hex(vma.end)} stored at ${hex(entry.first)}-${hex(entry.last)}`,
+        );
+      }
+      const model = want?.[count];
+      if (want && (model === undefined || model.value !== vma || model.first !== entry.first)) {
+        this.mismatch(
+          `tree entry ${count} (${hex(entry.first)}-${hex(entry.last)}) differs from the model's ` +
+            (model ? `${hex(model.first)}-${hex(model.last)}` : "end of list"),
+        );
+      }
+      count++;
+    }
+    if (want && want.length !== count) {
+      this.mismatch(`tree holds ${count} VMAs, model ${want.length}`);
+    }
+    if (count !== this.mapCount || this.tree.count() !== count) {
+      this.mismatch(
+        `the mm counts ${this.mapCount} VMAs, entries() gave ${count}, count() ${this.tree.count()}`,
+      );
+    }
+  }
+
+  /** The VMAs in address order. */
+  vmas(): Vma[] {
+    return [...this.tree.entries()].map((e) => e.value);
+  }
+
+  // ---- building blocks ----------------------------------------------------------------------
+
+  /** Put `vma` into an empty range, merging it with compatible neighbours. */
+  private insertMerged(vma: Vma): void {
+    const prev = vma.start > 0 ? this.load(vma.start - 1) : undefined;
+    const next = this.load(vma.end);
+    const left = prev !== undefined && canMerge(prev, vma);
+    const right = next !== undefined && canMerge(vma, next);
+    if (left && right) {
+      this.write(prev.start, next.end - 1, merged(merged(prev, vma), next));
+      this.mapCount--;
+    } else if (left) {
+      this.write(prev.start, vma.end - 1, merged(prev, vma));
+    } else if (right) {
+      this.write(vma.start, next.end - 1, merged(vma, next));
+    } else {
+      this.write(vma.start, vma.end - 1, vma);
+      this.mapCount++;
+    }
+  }
+
+  /** Merge every run of compatible neighbours among the VMAs touching `[start, end)`. */
+  private mergeAround(start: number, end: number): void {
+    const list = this.span(Math.max(0, start - 1), end + 1);
+    let run: Vma | undefined;
+    let runLength = 0;
+    const flush = () => {
+      if (run && runLength > 1) {
+        this.write(run.start, run.end - 1, run);
+        this.mapCount -= runLength - 1;
+      }
+    };
+    for (const vma of list) {
+      if (run && canMerge(run, vma)) {
+        run = merged(run, vma);
+        runLength++;
+      } else {
+        flush();
+        run = vma;
+        runLength = 1;
+      }
+    }
+    flush();
+  }
+
+  /** Unmap `[start, end)`, splitting the VMAs at the edges. */
+  private unmapRange(start: number, end: number): Errno | undefined {
+    const victims = this.span(start, end);
+    if (victims.length === 0) return undefined;
+    const first = victims[0];
+    const last = victims[victims.length - 1];
+    const head = first.start < start;
+    const tail = last.end > end;
+    const added = (head ? 1 : 0) + (tail ? 1 : 0) - victims.length;
+    if (added > 0 && this.mapCount + added > this.maxMapCount) return "ENOMEM";
+    if (head) this.write(first.start, start - 1, slice(first, first.start, start));
+    if (tail) this.write(end, last.end - 1, slice(last, end, last.end));
+    this.write(Math.max(start, first.start), Math.min(end, last.end) - 1, undefined);
+    this.mapCount += added;
+    return undefined;
+  }
+
+  /** Apply `change` to every VMA piece in `[start, end)`, splitting and then merging. */
+  private modifyRange(start: number, end: number, change: (vma: Vma) => Vma): Errno | undefined {
+    const victims = this.span(start, end);
+    let covered = start;
+    for (const vma of victims) {
+      if (vma.start > covered) return "ENOMEM";
+      covered = vma.end;
+    }
+    if (covered < end) return "ENOMEM";
+    const pieces: Vma[] = [];
+    for (const vma of victims) {
+      if (vma.start < start) pieces.push(slice(vma, vma.start, start));
+      const middle = slice(vma, Math.max(start, vma.start), Math.min(end, vma.end));
+      pieces.push(change(middle));
+      if (vma.end > end) pieces.push(slice(vma, end, vma.end));
+    }
+    const added = pieces.length - victims.length;
+    if (added > 0 && this.mapCount + added > this.maxMapCount) return "ENOMEM";
+    for (const piece of pieces) this.write(piece.start, piece.end - 1, piece);
+    this.mapCount += added;
+    this.mergeAround(start, end);
+    return undefined;
+  }
+
+  // ---- system calls -------------------------------------------------------------------------
+
+  /** mmap: the new mapping's address, or why not. */
+  mmap(request: MmapRequest): number | Errno {
+    const length = pageUp(request.length);
+    if (!(length > 0) || length > TASK_SIZE) return "EINVAL";
+    const fixed = request.fixed === true || request.noReplace === true;
+    let start: number | undefined;
+    if (fixed) {
+      const addr = request.addr ?? -1;
+      if (!aligned(addr) || addr < MMAP_MIN_ADDR || addr + length > TASK_SIZE) return "EINVAL";
+      if (request.noReplace && this.span(addr, addr + length).length > 0) return "EEXIST";
+      if (this.mapCount >= this.maxMapCount) return "ENOMEM";
+      const refused = this.unmapRange(addr, addr + length);
+      if (refused) return refused;
+      start = addr;
+    } else {
+      if (this.mapCount >= this.maxMapCount) return "ENOMEM";
+      const hint = request.addr;
+      if (
+        hint !== undefined && aligned(hint) && hint >= MMAP_MIN_ADDR &&
+        hint + length <= TASK_SIZE && this.span(hint, hint + length).length === 0
+      ) {
+        start = hint;
+      } else {
+        start = this.freeArea(length);
+      }
+      if (start === undefined) return "ENOMEM";
+    }
+    this.insertMerged(makeVma({
+      start,
+      end: start + length,
+      prot: request.prot,
+      shared: request.shared ?? false,
+      path: request.path ?? "",
+      offset: request.path ? request.offset ?? 0 : 0,
+      name: request.name ?? "",
+      flags: request.flags ?? 0,
+    }));
+    return start;
+  }
+
+  /** munmap. */
+  munmap(addr: number, length: number): Errno | undefined {
+    const size = pageUp(length);
+    if (!aligned(addr) || !(size > 0) || addr + size > TASK_SIZE) return "EINVAL";
+    return this.unmapRange(addr, addr + size);
+  }
+
+  /** mprotect: ENOMEM when part of the range is unmapped. */
+  mprotect(addr: number, length: number, prot: number): Errno | undefined {
+    const size = pageUp(length);
+    if (!aligned(addr) || !(size > 0) || addr + size > TASK_SIZE) return "EINVAL";
+    return this.modifyRange(addr, addr + size, (vma) => withFields(vma, { prot }));
+  }
+
+  /** madvise with an advice that sets or clears VM flags (split, then merge). */
+  madvise(addr: number, length: number, flag: number, set: boolean): Errno | undefined {
+    const size = pageUp(length);
+    if (!aligned(addr) || !(size > 0) || addr + size > TASK_SIZE) return "EINVAL";
+    return this.modifyRange(
+      addr,
+      addr + size,
+      (vma) => withFields(vma, { flags: set ? vma.flags | flag : vma.flags & ~flag }),
+    );
+  }
+
+  /** mremap: grow in place when the space above is free, otherwise move (with `mayMove`). */
+  mremap(
+    addr: number,
+    oldLength: number,
+    newLength: number,
+    mayMove: boolean,
+    newAddr?: number,
+  ): number | Errno {
+    const oldSize = pageUp(oldLength);
+    const newSize = pageUp(newLength);
+    if (!aligned(addr) || !(oldSize > 0) || !(newSize > 0)) return "EINVAL";
+    if (addr + newSize > TASK_SIZE) return "EINVAL";
+    const vma = this.load(addr);
+    if (!vma || addr + oldSize > vma.end) return "EFAULT";
+    if (newAddr !== undefined) {
+      if (!mayMove || !aligned(newAddr) || newAddr < MMAP_MIN_ADDR) return "EINVAL";
+      if (newAddr + newSize > TASK_SIZE) return "EINVAL";
+      if (newAddr < addr + oldSize && addr < newAddr + newSize) return "EINVAL";
+      return this.move(vma, addr, oldSize, newSize, newAddr);
+    }
+    if (newSize <= oldSize) {
+      const refused = newSize < oldSize
+        ? this.unmapRange(addr + newSize, addr + oldSize)
+        : undefined;
+      return refused ?? addr;
+    }
+    const end = addr + newSize;
+    if (addr + oldSize === vma.end && this.span(vma.end, end).length === 0) {
+      this.write(vma.start, end - 1, withFields(vma, { end }));
+      this.mergeAround(vma.start, end);
+      return addr;
+    }
+    if (!mayMove) return "ENOMEM";
+    return this.move(vma, addr, oldSize, newSize, undefined);
+  }
+
+  private move(
+    vma: Vma,
+    addr: number,
+    oldSize: number,
+    newSize: number,
+    target: number | undefined,
+  ): number | Errno {
+    if (this.mapCount >= this.maxMapCount - 3) return "ENOMEM";
+    if (target !== undefined) {
+      const refused = this.unmapRange(target, target + newSize);
+      if (refused) return refused;
+    }
+    const start = target ?? this.freeArea(newSize);
+    if (start === undefined) return "ENOMEM";
+    const piece = slice(vma, addr, addr + Math.min(oldSize, newSize));
+    this.insertMerged(withFields(piece, { start, end: start + newSize }));
+    const refused = this.unmapRange(addr, addr + oldSize);
+    return refused ?? start;
+  }
+
+  /** brk: move the program break; the heap VMA grows (merging) or is unmapped from the top. */
+  brk(newBrk: number): number | Errno {
+    const target = pageUp(newBrk);
+    if (target < this.startBrk || target > TASK_SIZE) return "EINVAL";
+    if (target === this.brkEnd) return target;
+    if (target < this.brkEnd) {
+      const refused = this.unmapRange(target, this.brkEnd);
+      if (refused) return refused;
+      this.brkEnd = target;
+      return target;
+    }
+    if (this.span(this.brkEnd, target).length > 0) return "ENOMEM";
+    const heap = makeVma({
+      start: this.brkEnd,
+      end: target,
+      prot: PROT_READ | PROT_WRITE,
+      name: "[heap]",
+    });
+    const prev = this.brkEnd > 0 ? this.load(this.brkEnd - 1) : undefined;
+    if (!(prev && canMerge(prev, heap)) && this.mapCount >= this.maxMapCount) return "ENOMEM";
+    this.insertMerged(heap);
+    this.brkEnd = target;
+    return target;
+  }
+
+  /**
+   * fork: duplicate the tree with the version's `dup()`; DONTCOPY VMAs are left out. The
+   * node accounting of a bulk dup is checked: nothing taken beyond the promise, nothing extra.
+   */
+  fork(): Mm {
+    const copies = new Map<Vma, Vma>();
+    let kept = 0;
+    const childTree = this.tree.dup((vma) => {
+      if (vma.flags & VmFlag.dontcopy) return undefined;
+      const copy = { ...vma };
+      copies.set(vma, copy);
+      kept++;
+      return copy;
+    });
+    checkDupAccounting(childTree, this.operation);
+    let model: RangeModel<Vma> | undefined;
+    if (this.model) {
+      const entries: Entry<Vma>[] = [];
+      for (const entry of this.model.entries()) {
+        if (entry.value.flags & VmFlag.dontcopy) continue;
+        const copy = copies.get(entry.value) ?? this.mismatch(
+          `dup never copied the VMA at ${hex(entry.value.start)}`,
+        );
+        entries.push({ first: entry.first, last: entry.last, value: copy });
+      }
+      model = RangeModel.from(entries);
+    }
+    const child = new Mm(childTree, model, {
+      checked: this.checked,
+      maxMapCount: this.maxMapCount,
+    }, kept);
+    child.startBrk = this.startBrk;
+    child.brkEnd = this.brkEnd;
+    child.mmapBase = this.mmapBase;
+    child.describeOperation = this.describeOperation;
+    return child;
+  }
+
+  /** clone: with a shared mm (CLONE_VM) the same mm gains a user, without it a fork. */
+  clone(sharedMm: boolean): Mm {
+    if (!sharedMm) return this.fork();
+    this.users++;
+    return this;
+  }
+
+  /** exit of one user; the last one tears the tree down and checks that no node stays live. */
+  exit(): void {
+    if (this.exited) return;
+    this.users--;
+    if (this.users > 0) return;
+    this.exited = true;
+    const vmas = this.mapCount;
+    this.tree.clear();
+    this.model?.clear();
+    this.mapCount = 0;
+    const { live } = this.tree.allocatorStats();
+    if (live !== 0) {
+      throw new LeakError(`${live} nodes still live after exit of an mm with ${vmas} VMAs`, live);
+    }
+    if (this.tree.count() !== 0) {
+      this.mismatch(`count() is ${this.tree.count()} after clear()`);
+    }
+  }
+
+  /** Whether two VMA lists are field-for-field equal (used by the determinism tests). */
+  static sameLayout(a: readonly Vma[], b: readonly Vma[]): boolean {
+    return a.length === b.length && a.every((vma, i) => sameVma(vma, b[i]));
+  }
+}
+
+/**
+ * Throw {@linkcode NodeAccountingError} when a dup broke its node promise (the maintainer's
+ * thorough check from the seed thread): a bulk dup must not allocate beyond its pool (no
+ * `extra`, and the child's allocator agrees), and the tree it built cannot hold more nodes
+ * than were promised. `taken` is not compared with
+ * `promised` because a pool recycles the nodes a split replaces, so a node can be taken
+ * twice (head counts pops, e.g. 16 taken of 11 promised for a 48-VMA dup).
+ */
+export function checkDupAccounting(tree: MapleTree<Vma>, operation: string): void {
+  const report = tree.dupReport;
+  if (!report) throw new NodeAccountingError(`dup() made no dupReport (during ${operation})`);
+  if (report.strategy !== "bulk") return;
+  if (report.extra > 0) {
+    throw new NodeAccountingError(
+      `bulk dup allocated ${report.extra} nodes beyond its pool of ${report.promised} ` +
+        `(during ${operation})`,
+    );
+  }
+  const { allocations } = tree.allocatorStats();
+  if (allocations > report.promised + report.extra) {
+    throw new NodeAccountingError(
+      `bulk dup allocated ${allocations} nodes but reports ${report.promised} promised and ` +
+        `${report.extra} extra (during ${operation})`,
+    );
+  }
+  const nodes = tree.nodeCounts().total;
+  if (nodes > report.promised) {
+    throw new NodeAccountingError(
+      `bulk dup built a tree of ${nodes} nodes from a promise of ${report.promised} ` +
+        `(during ${operation})`,
+    );
+  }
+}
