@@ -53,6 +53,7 @@ export async function runCoreBench(
   module: MapleModule,
   quick: boolean,
   log: (line: string) => void,
+  only?: RegExp,
 ): Promise<CoreFigure[]> {
   const figures: CoreFigure[] = [];
   const opts = {
@@ -61,6 +62,7 @@ export async function runCoreBench(
     max_samples: quick ? 500 : 5000,
   };
   for (const c of coreCases()) {
+    if (only !== undefined && !only.test(c.name)) continue;
     const row: CoreFigure[] = [];
     const impls: [string, () => () => unknown][] = [
       [name, () => c.setup(module)],
@@ -97,12 +99,13 @@ if (import.meta.main) {
       json: { type: "string" },
       quick: { type: "boolean", default: false },
       version: { type: "string", default: "head" },
+      only: { type: "string" },
       help: { type: "boolean", short: "h", default: false },
     },
   });
   if (values.help) {
     console.log(
-      "usage: deno task bench:core [--json out.json] [--quick] [--version head]",
+      "usage: deno task bench:core [--json out.json] [--quick] [--version head] [--only REGEX]",
     );
     Deno.exit(0);
   }
@@ -112,7 +115,14 @@ if (import.meta.main) {
       `core bench: ${loaded.name} vs sorted-btree and @js-sdsl/ordered-map: ` +
         "median ns/op [mean]; dup per entry",
     );
-    const figures = await runCoreBench(loaded.name, loaded.module, values.quick, console.log);
+    const only = values.only === undefined ? undefined : new RegExp(values.only);
+    const figures = await runCoreBench(
+      loaded.name,
+      loaded.module,
+      values.quick,
+      console.log,
+      only,
+    );
     if (values.json) {
       writeFileSync(
         values.json,

@@ -9,7 +9,10 @@
  *   one range (splitting it in three, as mprotect/munmap do), then restore the whole range
  *   (merging it back); one store per call;
  * - `core/dup-30`, `core/dup-300`, `core/dup-3000`: copy a tree (fork); reported per entry;
- * - `core/empty-area`, `core/empty-area-rev`: gap searches in a tree of 10,000 ranges.
+ * - `core/empty-area`, `core/empty-area-rev`: gap searches in a tree of 10,000 ranges;
+ * - `core/prealloc-churn`: the VMA write pattern of mmap/munmap/mprotect — `preallocate`
+ *   then `store` through a cursor — splitting and restoring ranges of a 1,000-range tree
+ *   (peers do the same stores; they have nothing to preallocate).
  *
  * Each case builds its state once in `maple(module)` / `peer(make)` and returns the call to
  * time, so the same cases run on every version through the bench harness.
@@ -324,6 +327,57 @@ function areaCase(reverse: boolean): CoreCase {
   };
 }
 
+function preallocCase(): CoreCase {
+  const layout = vmaLayout(1000, 11);
+  const plan = churnPlan(layout, 12);
+  const steps = plan.length / 5;
+  return {
+    name: "core/prealloc-churn",
+    group: "core",
+    unit: "ns/op",
+    better: "lower",
+    entriesPerCall: 1,
+    kernelNs: 0,
+    setup(module) {
+      const tree = mapleTree(module, layout);
+      const cursor = tree.cursor();
+      let step = 0;
+      let split = true;
+      return () => {
+        const p = (step % steps) * 5;
+        const k = plan[p];
+        if (split) {
+          const value = plan[p + 3] === 1 ? undefined : -1;
+          cursor.setRange(plan[p + 1], plan[p + 2]);
+          cursor.preallocate(value);
+          cursor.store(value);
+        } else {
+          cursor.setRange(layout.first[k], layout.last[k]);
+          cursor.preallocate(k + 1);
+          cursor.store(k + 1);
+          step++;
+        }
+        split = !split;
+      };
+    },
+    peer(make) {
+      const map = peerMap(make, layout);
+      let step = 0;
+      let split = true;
+      return () => {
+        const p = (step % steps) * 5;
+        const k = plan[p];
+        if (split) map.store(plan[p + 1], plan[p + 2], plan[p + 3] === 1 ? undefined : -1);
+        else {
+          map.store(layout.first[k], layout.last[k], k + 1);
+          step++;
+        }
+        split = !split;
+      };
+    },
+  };
+}
+
 /** Every core case, in a fixed order. */
 export function coreCases(): CoreCase[] {
   return [
@@ -336,5 +390,6 @@ export function coreCases(): CoreCase[] {
     dupCase(3000, 179),
     areaCase(false),
     areaCase(true),
+    preallocCase(),
   ];
 }

@@ -155,7 +155,7 @@ Deno.test("bisect: perf mode finds the version slowed by a known factor", async 
   assert.match(ran.stdout, /first slower version: slow \(last good: good-b\) \[confident\]/);
   assert.match(ran.stdout, /%stddev +%change +%stddev/);
   const change = /\s(-\d+\.\d)%\s/.exec(ran.stdout.split("%stddev     %change")[1] ?? "");
-  assert.ok(change && Number(change[1]) <= -10, `slowdown shown: ${change?.[1]}`);
+  assert.ok(change && Number(change[1]) <= -40, `a 3x slower tree shows: ${change?.[1]}`);
   const [record] = ran.records;
   const slowSamples = record.samples.find((s) => s.version === "slow");
   assert.ok(slowSamples && slowSamples.values.length >= 6, "raw samples are kept");

@@ -19,7 +19,7 @@ import { join } from "node:path";
 import { loadVersion, UnknownVersionError } from "../core/loader.ts";
 import { ProbeRunner } from "../bisect/runner.ts";
 import { caseFile, caseRunnerFor, formatCaseFile, fuzz, shrink } from "../bisect/fuzz/mod.ts";
-import { materializePrefix } from "../workloads/fuzz/reduce.ts";
+import { materializePrefix } from "../workloads/fuzz/mod.ts";
 import { STRESSOR_NAMES, type StressorName } from "../workloads/probe_types.ts";
 import { parseDuration, UsageError } from "./stress.ts";
 

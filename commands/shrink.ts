@@ -27,8 +27,8 @@ import {
   readCase,
   shrink,
 } from "../bisect/fuzz/mod.ts";
-import type { FuzzCase } from "../workloads/fuzz/case_gen.ts";
-import { materializePrefix } from "../workloads/fuzz/reduce.ts";
+import type { FuzzCase } from "../workloads/fuzz/mod.ts";
+import { materializePrefix } from "../workloads/fuzz/mod.ts";
 import { LayoutError, resolveLayout } from "../workloads/layouts/mod.ts";
 import { STRESSOR_NAMES, type StressorName } from "../workloads/probe_types.ts";
 import { runStress } from "../workloads/runner.ts";

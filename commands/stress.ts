@@ -181,7 +181,7 @@ export async function stressMain(args: readonly string[]): Promise<number> {
     if (run.starved) console.log(`${info} ${stressor}: stopped, no progress (out of resources)`);
     console.log(
       `${info} digest ${run.digest || "-"} (${run.finalVmas} VMAs), ops digest ${run.opsDigest} ` +
-        `(${run.primitiveOps} operations)`,
+        `(${run.primitiveOps} operations completed)`,
     );
     console.log(
       `${info} ${exitCode === 0 ? "successful" : "unsuccessful"} run completed in ` +

@@ -51,6 +51,8 @@
           ...spec.series.map((s, i) => ({
             label: s.label,
             stroke: palette[i % palette.length],
+            // Past ten series the colours repeat, so the next ten are dashed.
+            dash: i >= palette.length ? [6, 4] : undefined,
             width: 2,
             spanGaps: false,
             points: { show: true, size: 6 },
@@ -78,6 +80,13 @@
         },
       };
       if (perVersion && spec.x.length === 1) opts.scales.x.range = () => [-0.5, 0.5];
+      // A single run would make uPlot stretch the time axis over years: show an hour around it.
+      if (!perVersion && spec.x.length === 1) {
+        opts.scales.x.range = () => [spec.x[0] - 1800, spec.x[0] + 1800];
+      }
+      // Relative figures span orders of magnitude (a 100x faster fork): a log axis keeps the
+      // small changes visible beside the large ones.
+      if (spec.unit === "relative") opts.scales.y = { distr: 3, log: 10 };
       const aligned = [spec.x.slice(), ...spec.series.map((s) => s.values.slice())];
       new uPlot(opts, aligned, el);
       const points = spec.series.reduce((n, s) => n + s.values.filter((v) => v != null).length, 0);

@@ -20,12 +20,25 @@ export const MWC_DEFAULT_W = 521288629;
 
 const TWO_32 = 0x1_0000_0000;
 
+/** murmur3's 32-bit finaliser: every output bit depends on every input bit. */
+function fmix32(value: number): number {
+  let h = value >>> 0;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
 /**
- * Multiply-with-carry generator with two 32-bit halves.
+ * Multiply-with-carry generator with two 32-bit halves (stress-ng's `stress_mwc32`).
  *
- * Seeding follows stress-ng's `--seed N` (z = N >> 32, w = N & 0xffffffff), with one
- * deliberate difference: a half that would be zero takes the default constant instead, since
- * a zero half never leaves zero and small seeds like 7 would otherwise give a poor stream.
+ * One deliberate difference from stress-ng's `--seed N` (z = N >> 32, w = N & 0xffffffff):
+ * the seed is scrambled into the two halves first. With the plain split every seed below 2^32
+ * shares z, and since z supplies the high bits of the first outputs, seeds 1, 2, 3, ... would
+ * start with the same choices (the fuzzer's consecutive seeds would all pick the same kind
+ * of layout). Use {@linkcode Mwc.fromState} for stress-ng's exact halves.
  */
 export class Mwc {
   #z: number;
@@ -38,8 +51,18 @@ export class Mwc {
     }
     const high = Math.floor(seed / TWO_32);
     const low = seed % TWO_32;
-    this.#z = high === 0 ? MWC_DEFAULT_Z : high >>> 0;
-    this.#w = low === 0 ? MWC_DEFAULT_W : low >>> 0;
+    const z = fmix32(low ^ fmix32(high ^ 0x243f_6a88));
+    const w = fmix32(z ^ 0x9e37_79b9);
+    this.#z = z === 0 ? MWC_DEFAULT_Z : z;
+    this.#w = w === 0 ? MWC_DEFAULT_W : w;
+  }
+
+  /** A generator with stress-ng's state halves as given (zero halves take the defaults). */
+  static fromState(z: number, w: number): Mwc {
+    const rng = new Mwc(0);
+    rng.#z = z >>> 0 || MWC_DEFAULT_Z;
+    rng.#w = w >>> 0 || MWC_DEFAULT_W;
+    return rng;
   }
 
   /** The next 32-bit unsigned value. */

@@ -14,7 +14,7 @@
  */
 
 import { readFileSync } from "node:fs";
-import type { FuzzCase } from "../../workloads/fuzz/case_gen.ts";
+import type { FuzzCase } from "../../workloads/fuzz/mod.ts";
 import { decodeOperation, encodeOperation } from "../../workloads/operations.ts";
 import {
   type OperationRecord,

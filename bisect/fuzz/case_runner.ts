@@ -6,7 +6,7 @@
  * @example
  * ```ts
  * import { loadVersion } from "../../core/loader.ts";
- * import { generateCase } from "../../workloads/fuzz/case_gen.ts";
+ * import { generateCase } from "../../workloads/fuzz/mod.ts";
  * import { inProcessCaseRunner } from "./case_runner.ts";
  * const { module } = await loadVersion("testing/reference");
  * const run = inProcessCaseRunner(module, "testing/reference");
@@ -20,7 +20,7 @@
 import type { MapleModule } from "../../core/contract.ts";
 import { loadVersion, versionFolder } from "../../core/loader.ts";
 import { topFrame } from "../../workloads/classify.ts";
-import { caseProbe, type FuzzCase } from "../../workloads/fuzz/case_gen.ts";
+import { caseProbe, type FuzzCase } from "../../workloads/fuzz/mod.ts";
 import { runProbeWith } from "../../workloads/probe.ts";
 import type { Failure, Outcome } from "../../workloads/probe_types.ts";
 import type { ProbeRunner, VersionRef } from "../runner.ts";

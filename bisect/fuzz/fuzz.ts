@@ -20,7 +20,7 @@
  */
 
 import type { MapleModule } from "../../core/contract.ts";
-import { type FuzzCase, generateCase } from "../../workloads/fuzz/case_gen.ts";
+import { type FuzzCase, generateCase } from "../../workloads/fuzz/mod.ts";
 import type { StressorName } from "../../workloads/probe_types.ts";
 import type { CaseRunner, CaseVerdict } from "./case_runner.ts";
 

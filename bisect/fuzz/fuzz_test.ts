@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { join } from "node:path";
 import { loadVersion } from "../../core/loader.ts";
-import { materializePrefix } from "../../workloads/fuzz/reduce.ts";
+import { generateCase, materializePrefix } from "../../workloads/fuzz/mod.ts";
 import { ProbeRunner } from "../runner.ts";
 import { caseFile, formatCaseFile, parseCaseFile, readCase } from "./case_file.ts";
 import {
@@ -133,4 +133,54 @@ Deno.test("shrink reduces to exactly what a failure needs (synthetic predicate)"
   assert.deepEqual(report.after, { vmas: 1, operations: 1 });
   assert.equal(report.fuzzCase.layout[0].start, needle.start);
   assert.ok(report.runs < 200, `${report.runs} runs`);
+});
+
+const SEED_BUG_CASE = fileURLToPath(
+  new URL("./fixtures/seed-bug-v1.2.0.case.json", import.meta.url),
+);
+
+Deno.test("fuzz finds the seed's bug in v1.2.0 from nothing but the version", async () => {
+  const runner = new ProbeRunner({ limits: { timeMs: 20_000, memoryMb: 256 }, concurrency: 2 });
+  const report = await fuzz({
+    trusted: reference,
+    stressor: "fork",
+    timeMs: 60_000,
+    firstSeed: 1,
+    concurrency: 2,
+    run: await caseRunnerFor("v1.2.0", { inProcess: false, runner }),
+  });
+  assert.ok(report.found, `no failure in ${report.cases} cases`);
+  assert.equal(report.found.verdict.signature, "crash fillNode (split.ts)");
+});
+
+Deno.test("shrink takes a 92-VMA v1.2.0 crash down to a readable layout", async () => {
+  const run = await caseRunnerFor("v1.2.0", { inProcess: true });
+  const failing = generateCase(reference, "fork", 101);
+  assert.equal(failing.layout.length, 92);
+  const first = await run(failing);
+  assert.equal(first.signature, "crash fillNode (split.ts)");
+  const report = await shrink(failing, {
+    run,
+    signature: first.signature,
+    materialize: (c) => materializePrefix(reference, c),
+  });
+  assert.ok(report.after.vmas <= 20, `${report.after.vmas} VMAs left`);
+  assert.equal(report.after.operations, 1);
+});
+
+Deno.test("the kept shrunk case of the seed's bug fails the same way on v1.2.0 only", async () => {
+  const { file, fuzzCase } = readCase(SEED_BUG_CASE);
+  assert.equal(file.version, "v1.2.0");
+  assert.ok(fuzzCase.layout.length <= 20, `${fuzzCase.layout.length} VMAs`);
+  const runner = new ProbeRunner({ limits: { timeMs: 20_000, memoryMb: 256 }, concurrency: 2 });
+  const versions = ["v1.1.0", "v1.2.0", "v1.3.0", "head"];
+  const runners = new Map<string, CaseRunner>();
+  for (const v of versions) runners.set(v, await caseRunnerFor(v, { inProcess: false, runner }));
+  const rows = await replayCase(fuzzCase, file.signature, versions, (v) => runners.get(v)!);
+  assert.deepEqual(rows.map((r) => [r.version, r.verdict.outcome, r.same]), [
+    ["v1.1.0", "pass", false],
+    ["v1.2.0", "crash", true],
+    ["v1.3.0", "pass", false],
+    ["head", "pass", false],
+  ]);
 });

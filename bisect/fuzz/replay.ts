@@ -15,7 +15,7 @@
  * @module
  */
 
-import type { FuzzCase } from "../../workloads/fuzz/case_gen.ts";
+import type { FuzzCase } from "../../workloads/fuzz/mod.ts";
 import type { CaseRunner, CaseVerdict } from "./case_runner.ts";
 
 /** One version's replay. */

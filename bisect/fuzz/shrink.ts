@@ -7,7 +7,7 @@
  * @example
  * ```ts
  * import { shrink } from "./shrink.ts";
- * import type { FuzzCase } from "../../workloads/fuzz/case_gen.ts";
+ * import type { FuzzCase } from "../../workloads/fuzz/mod.ts";
  * declare const failing: FuzzCase;
  * declare const run: import("./case_runner.ts").CaseRunner;
  * const report = await shrink(failing, { run, signature: "crash splitLeaf (bulk.ts)" });
@@ -17,8 +17,8 @@
  * @module
  */
 
-import type { FuzzCase } from "../../workloads/fuzz/case_gen.ts";
-import { mergeNeighbours, shortenVma, simplerOperations } from "../../workloads/fuzz/reduce.ts";
+import type { FuzzCase } from "../../workloads/fuzz/mod.ts";
+import { mergeNeighbours, shortenVma, simplerOperations } from "../../workloads/fuzz/mod.ts";
 import { pagesOf } from "../../workloads/vma.ts";
 import type { CaseRunner } from "./case_runner.ts";
 

@@ -7,15 +7,16 @@
 
 import assert from "node:assert/strict";
 import { MapleAllocationError } from "../contract.ts";
-import { HeadTree } from "./tree.ts";
+import { MapleTreeImpl } from "./tree.ts";
+import { dupBulk } from "./dup.ts";
 
-function ranges(n: number, allocRange = true, gap = 4): HeadTree<number> {
-  const tree = new HeadTree<number>({ allocRange });
+function ranges(n: number, allocRange = true, gap = 4): MapleTreeImpl<number> {
+  const tree = new MapleTreeImpl<number>({ allocRange });
   for (let i = 0; i < n; i++) tree.store(10 * i, 10 * i + 9 - gap, i + 1);
   return tree;
 }
 
-function snapshot(tree: HeadTree<number>): string {
+function snapshot(tree: MapleTreeImpl<number>): string {
   return JSON.stringify([...tree.entries()]) + tree.dump();
 }
 
@@ -61,7 +62,7 @@ Deno.test("alloc: a promised pool that runs dry raises MapleAllocationError, tre
 });
 
 Deno.test("alloc: a bulk pool is not topped up; running dry throws and changes nothing", () => {
-  const tree = new HeadTree<number>({ allocRange: true });
+  const tree = new MapleTreeImpl<number>({ allocRange: true });
   const cursor = tree.cursor();
   cursor.expectedEntries(0); // promises 5 nodes, far too few for 100 entries
   assert.equal(cursor.pooled, 5);
@@ -118,7 +119,7 @@ Deno.test("alloc: thorough node-count test: the bulk estimate always suffices", 
     for (const gap of [0, 4]) {
       for (let n = 0; n <= 400; n += n < 200 ? 1 : 7) {
         const source = ranges(n, allocRange, gap);
-        const copy = new HeadTree<number>({ allocRange });
+        const copy = new MapleTreeImpl<number>({ allocRange });
         const cursor = copy.cursor();
         cursor.expectedEntries(n);
         const promised = cursor.pooled;
@@ -133,4 +134,54 @@ Deno.test("alloc: thorough node-count test: the bulk estimate always suffices", 
       }
     }
   }
+});
+
+Deno.test("alloc: 6.1's bulk dup (still here for comparison) reports its pool use", () => {
+  const source = ranges(1001);
+  const child = new MapleTreeImpl<number>({ allocRange: true });
+  const report = dupBulk(source, child, (v) => v);
+  child.validate();
+  assert.deepEqual([...child.entries()], [...source.entries()]);
+  assert.equal(report.strategy, "bulk");
+  assert.equal(report.expectedEntries, 1001);
+  assert.equal(report.promised, 165);
+  assert.equal(report.extra, 0);
+  assert.ok(report.taken >= child.nodeCounts().total);
+  assert.deepEqual(child.nodeCounts(), { leaves: 126, ranges: 0, aranges: 17, total: 143 });
+  assert.equal(child.allocatorStats().live, 143, "destroy gave back the unused nodes");
+});
+
+Deno.test("alloc: structural dup is the source's exact shape and fails cleanly on budget", () => {
+  const source = ranges(3000);
+  const child = source.dup((v) => v + 1);
+  child.validate();
+  assert.equal(child.dupReport?.strategy, "structural");
+  assert.equal(child.dupReport?.expectedEntries, 3000);
+  assert.deepEqual(child.nodeCounts(), source.nodeCounts());
+  assert.equal(child.load(10), 3);
+  assert.equal(source.load(10), 2, "the source keeps its values");
+  child.store(0, 100, 7);
+  assert.equal(child.load(50), 7);
+  assert.equal(source.load(50), 6, "the copy shares no node with the source");
+  source.setNodeBudget(5);
+  assert.throws(() => source.dup(), MapleAllocationError);
+  source.validate();
+});
+
+Deno.test("alloc: the end-of-bulk fix-up refills a last leaf the bulk split left short", () => {
+  let repaired = 0;
+  for (const gap of [0, 4]) {
+    for (let n = 1; n <= 400; n++) {
+      const tree = new MapleTreeImpl<number>({ allocRange: gap === 4 });
+      const cursor = tree.cursor();
+      cursor.expectedEntries(n);
+      for (let i = 0; i < n; i++) cursor.setRange(10 * i, 10 * i + 9 - gap).store(i + 1);
+      const before = tree.core.version;
+      cursor.destroy();
+      if (tree.core.version !== before) repaired++;
+      tree.validate();
+      assert.equal(tree.count(), n);
+    }
+  }
+  assert.ok(repaired > 0, "some loads end in a short leaf and get fixed up");
 });

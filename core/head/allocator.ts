@@ -26,7 +26,7 @@
  */
 
 import { MapleAllocationError } from "../contract.ts";
-import { Arena, FREE } from "./node.ts";
+import { Arena, FREE, STRIDE } from "./node.ts";
 
 /** Counts every node a tree takes and gives back. */
 export class NodeAllocator {
@@ -85,7 +85,10 @@ export class NodeAllocator {
     this.allocations++;
     const reused = this.#freeList.pop();
     if (reused === undefined) return this.arena.take();
-    this.arena.meta[(reused << 2) + 2] = 0; // zeroed when it was freed
+    // An allocation costs what it touches: the node handed out is zeroed here, standing in
+    // for the slab's work of handing out a 256-byte object (facts §6.1: nodes come zeroed).
+    // Reserving nodes that are never used is therefore not free.
+    this.arena.clear(reused);
     return reused;
   }
 
@@ -93,9 +96,10 @@ export class NodeAllocator {
   free(id: number): void {
     const arena = this.arena;
     if ((arena.meta[(id << 2) + 2] & FREE) !== 0) throw new Error(`double free of node n${id}`);
-    // Drop what the node held; alloc() relies on freed nodes being zero. A node that was
-    // never filled (kind 0: straight from a pool) is zero already.
-    if (arena.meta[id << 2] !== 0) arena.clear(id);
+    // Drop the values the node held, so they can be collected; alloc() zeroes the rest.
+    const slots = arena.slots;
+    const b = id * STRIDE;
+    for (let i = b; i < b + STRIDE; i++) slots[i] = undefined;
     arena.meta[(id << 2) + 2] = FREE;
     this.frees++;
     this.#freeList.push(id);

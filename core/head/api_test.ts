@@ -6,10 +6,10 @@
 
 import assert from "node:assert/strict";
 import { MAX_INDEX } from "../contract.ts";
-import { HeadTree } from "./tree.ts";
+import { MapleTreeImpl } from "./tree.ts";
 
 Deno.test("api: bad keys are RangeErrors naming the argument", () => {
-  const tree = new HeadTree<number>();
+  const tree = new MapleTreeImpl<number>();
   const cases: [() => unknown, RegExp][] = [
     [() => tree.store(-1, 5, 1), /^first must be/],
     [() => tree.store(1.5, 5, 1), /^first must be/],
@@ -38,7 +38,7 @@ Deno.test("api: bad keys are RangeErrors naming the argument", () => {
 });
 
 Deno.test("api: load, walk, find, next, prev and entries", () => {
-  const tree = new HeadTree<string>({ allocRange: true });
+  const tree = new MapleTreeImpl<string>({ allocRange: true });
   tree.store(10, 19, "a");
   tree.store(30, 39, "b");
   tree.store(40, 49, "c");
@@ -55,7 +55,7 @@ Deno.test("api: load, walk, find, next, prev and entries", () => {
 });
 
 Deno.test("api: insert fails when any index is taken; erase removes the whole range", () => {
-  const tree = new HeadTree<number>();
+  const tree = new MapleTreeImpl<number>();
   assert.equal(tree.insert(10, 19, 1), true);
   assert.equal(tree.insert(19, 25, 2), false);
   assert.equal(tree.insert(20, 25, 2), true);
@@ -66,7 +66,7 @@ Deno.test("api: insert fails when any index is taken; erase removes the whole ra
 });
 
 Deno.test("api: null is a value, undefined means empty", () => {
-  const tree = new HeadTree<null>();
+  const tree = new MapleTreeImpl<null>();
   tree.store(5, 6, null);
   assert.equal(tree.load(5), null);
   assert.deepEqual(tree.find(0), { first: 5, last: 6, value: null });
@@ -75,7 +75,7 @@ Deno.test("api: null is a value, undefined means empty", () => {
 });
 
 Deno.test("api: entries survive stores made while iterating", () => {
-  const tree = new HeadTree<number>();
+  const tree = new MapleTreeImpl<number>();
   for (let i = 0; i < 100; i++) tree.store(i * 10, i * 10 + 3, i);
   const seen: number[] = [];
   for (const e of tree.entries()) {
@@ -86,7 +86,7 @@ Deno.test("api: entries survive stores made while iterating", () => {
 });
 
 Deno.test("api: clear frees every node", () => {
-  const tree = new HeadTree<number>({ allocRange: true });
+  const tree = new MapleTreeImpl<number>({ allocRange: true });
   for (let i = 0; i < 500; i++) tree.store(i * 10, i * 10 + 3, i);
   assert.ok(tree.allocatorStats().live > 30);
   tree.clear();
@@ -98,7 +98,7 @@ Deno.test("api: clear frees every node", () => {
 });
 
 Deno.test("cursor: walk, find, findRev, next, prev, pause", () => {
-  const tree = new HeadTree<string>();
+  const tree = new MapleTreeImpl<string>();
   tree.store(10, 19, "a");
   tree.store(30, 39, "b");
   tree.store(50, 59, "c");
@@ -124,7 +124,7 @@ Deno.test("cursor: walk, find, findRev, next, prev, pause", () => {
 });
 
 Deno.test("cursor: store and erase through the cursor", () => {
-  const tree = new HeadTree<number>({ allocRange: true });
+  const tree = new MapleTreeImpl<number>({ allocRange: true });
   const c = tree.cursor(100, 199);
   assert.equal(c.store(1), undefined);
   c.setRange(150, 160);
@@ -137,11 +137,11 @@ Deno.test("cursor: store and erase through the cursor", () => {
 });
 
 Deno.test("dump names every node and slot", () => {
-  const tree = new HeadTree<number>({ allocRange: true });
+  const tree = new MapleTreeImpl<number>({ allocRange: true });
   for (let i = 0; i < 40; i++) tree.store(i * 10, i * 10 + 5, i);
   const text = tree.dump();
   assert.match(text, /^maple_tree\(alloc, height 2\)/);
   assert.match(text, /type arange_64 gaps/);
   assert.match(text, /\n {4}390-395: 39\n/);
-  assert.equal(new HeadTree().dump(), "maple_tree(plain, height 0)\n(empty)");
+  assert.equal(new MapleTreeImpl().dump(), "maple_tree(plain, height 0)\n(empty)");
 });

@@ -12,8 +12,8 @@
  *
  * @example
  * ```ts
- * import { HeadTree } from "./tree.ts";
- * const tree = new HeadTree<string>({ allocRange: true });
+ * import { MapleTreeImpl } from "./tree.ts";
+ * const tree = new MapleTreeImpl<string>({ allocRange: true });
  * const cur = tree.cursor(0x1000, 0x1fff);
  * cur.preallocate("text");
  * cur.store("text");
@@ -35,7 +35,7 @@ type Status = "start" | "active" | "paused" | "none";
 type Mode = "plain" | "prealloc" | "bulk";
 
 /** A cursor; see the module doc. */
-export class HeadCursor<T> implements MapleCursor<T> {
+export class MapleCursorImpl<T> implements MapleCursor<T> {
   index: number;
   last: number;
   readonly #core: TreeCore;

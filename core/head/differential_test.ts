@@ -13,7 +13,7 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import { MapleAllocationError, MAX_INDEX } from "../contract.ts";
 import { ReferenceTree } from "../../testing/reference_tree.ts";
-import { HeadTree } from "./tree.ts";
+import { MapleTreeImpl } from "./tree.ts";
 import { WRITE_CASES } from "./core.ts";
 
 const SEED = Number(Deno.env.get("MAPLE_SEED") ?? 20220729);
@@ -140,7 +140,7 @@ function end(first: number, span: number): number {
 }
 
 /** Check the head tree against the reference after an operation. */
-function checkSame(head: HeadTree<Value>, ref: ReferenceTree<Value>, full: boolean): void {
+function checkSame(head: MapleTreeImpl<Value>, ref: ReferenceTree<Value>, full: boolean): void {
   head.validate();
   const stats = head.allocatorStats();
   assert.equal(stats.live, head.nodeCounts().total, "live nodes == nodes in the tree");
@@ -151,7 +151,7 @@ function checkSame(head: HeadTree<Value>, ref: ReferenceTree<Value>, full: boole
 }
 
 function runCursor(
-  head: HeadTree<Value>,
+  head: MapleTreeImpl<Value>,
   ref: ReferenceTree<Value>,
   o: Extract<Op, { op: "cursor" }>,
 ): void {
@@ -196,7 +196,7 @@ function runCursor(
   }
 }
 
-function runOp(head: HeadTree<Value>, ref: ReferenceTree<Value>, o: Op): void {
+function runOp(head: MapleTreeImpl<Value>, ref: ReferenceTree<Value>, o: Op): void {
   switch (o.op) {
     case "store":
       head.store(o.first, end(o.first, o.span), o.value);
@@ -274,7 +274,7 @@ function runOp(head: HeadTree<Value>, ref: ReferenceTree<Value>, o: Op): void {
     }
     case "bulk": {
       // A bulk load of the reference's entries into a fresh tree, as fork does.
-      const fresh = new HeadTree<Value>({ allocRange: head.allocRange });
+      const fresh = new MapleTreeImpl<Value>({ allocRange: head.allocRange });
       const c = fresh.cursor();
       c.expectedEntries(ref.count());
       for (const e of ref.entries()) c.setRange(e.first, e.last).store(e.value);
@@ -296,7 +296,7 @@ function runOp(head: HeadTree<Value>, ref: ReferenceTree<Value>, o: Op): void {
 /** What the runs exercised, so a test can insist the interesting paths ran. */
 const stats = { ops: 0, maxHeight: 0, cases: new Map<string, number>() };
 
-function collect(head: HeadTree<Value>): void {
+function collect(head: MapleTreeImpl<Value>): void {
   stats.maxHeight = Math.max(stats.maxHeight, head.height());
   for (const [k, v] of head.core.cases) stats.cases.set(k, (stats.cases.get(k) ?? 0) + v);
 }
@@ -305,7 +305,7 @@ function runProperty(allocRange: boolean, runs: number, maxOps: number, seed: nu
   let total = 0;
   const result = fc.check(
     fc.property(fc.array(op, { minLength: maxOps / 2, maxLength: maxOps }), (ops) => {
-      const head = new HeadTree<Value>({ allocRange });
+      const head = new MapleTreeImpl<Value>({ allocRange });
       const ref = new ReferenceTree<Value>({ allocRange });
       for (const o of ops) runOp(head, ref, o);
       assert.deepEqual([...head.entries()], [...ref.entries()]);
@@ -352,7 +352,7 @@ Deno.test("differential: stores under a node budget fail cleanly or succeed", ()
       fc.array(fc.record({ first: key, span, value }), { minLength: 50, maxLength: 300 }),
       fc.integer({ min: 0, max: 40 }),
       (stores, budget) => {
-        const head = new HeadTree<Value>({ allocRange: true });
+        const head = new MapleTreeImpl<Value>({ allocRange: true });
         const ref = new ReferenceTree<Value>({ allocRange: true });
         head.setNodeBudget(budget);
         for (const s of stores) {

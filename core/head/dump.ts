@@ -4,8 +4,8 @@
  *
  * @example
  * ```ts
- * import { HeadTree } from "./tree.ts";
- * const tree = new HeadTree<string>({ allocRange: true });
+ * import { MapleTreeImpl } from "./tree.ts";
+ * const tree = new MapleTreeImpl<string>({ allocRange: true });
  * tree.store(10, 19, "a");
  * console.log(tree.dump());
  * ```

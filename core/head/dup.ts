@@ -10,8 +10,8 @@
  *
  * @example
  * ```ts
- * import { HeadTree } from "./tree.ts";
- * const tree = new HeadTree<number>({ allocRange: true });
+ * import { MapleTreeImpl } from "./tree.ts";
+ * const tree = new MapleTreeImpl<number>({ allocRange: true });
  * for (let i = 0; i < 30; i++) tree.store(i * 0x3000, i * 0x3000 + 0x1fff, i);
  * const child = tree.dup();
  * console.log(child.count(), child.dupReport?.strategy);
@@ -24,12 +24,12 @@ import type { DupReport } from "../contract.ts";
 import type { TreeCore } from "./core.ts";
 import { type Arena, FREE, LEAF, STRIDE } from "./node.ts";
 import { LeafWalker } from "./read.ts";
-import type { HeadCursor } from "./cursor.ts";
+import type { MapleCursorImpl } from "./cursor.ts";
 
 /** What dup needs of a tree (tree.ts provides it; kept as an interface to avoid a cycle). */
 export interface DupTarget<T> {
   readonly core: TreeCore;
-  cursor(first?: number, last?: number): HeadCursor<T>;
+  cursor(first?: number, last?: number): MapleCursorImpl<T>;
   count(): number;
   store(first: number, last: number, value: T | undefined): void;
 }

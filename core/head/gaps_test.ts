@@ -6,11 +6,11 @@
  */
 
 import assert from "node:assert/strict";
-import { HeadTree } from "./tree.ts";
+import { MapleTreeImpl } from "./tree.ts";
 
 /** [10i, 10i + 9] for i = 1..20, leaving 0..9 free, a hole at 160..169 and 210.. free. */
-function windowTree(): HeadTree<number> {
-  const tree = new HeadTree<number>({ allocRange: true });
+function windowTree(): MapleTreeImpl<number> {
+  const tree = new MapleTreeImpl<number>({ allocRange: true });
   for (let i = 1; i <= 20; i++) tree.store(10 * i, 10 * i + 9, i);
   tree.store(160, 169, undefined);
   tree.validate();
@@ -39,7 +39,7 @@ Deno.test("gaps: emptyArea worked examples (facts §2.3)", () => {
 
 Deno.test("gaps: searches skip full subtrees in a deep tree and agree with a scan", () => {
   for (const allocRange of [true, false]) {
-    const tree = new HeadTree<number>({ allocRange });
+    const tree = new MapleTreeImpl<number>({ allocRange });
     for (let i = 0; i < 5000; i++) tree.store(i * 10, i * 10 + 9, i + 1);
     tree.store(31_000, 31_049, undefined); // one hole of 50
     tree.store(7_000, 7_019, undefined); // one hole of 20
@@ -54,7 +54,7 @@ Deno.test("gaps: searches skip full subtrees in a deep tree and agree with a sca
 });
 
 Deno.test("gaps: node-less trees", () => {
-  const tree = new HeadTree<number>({ allocRange: true });
+  const tree = new MapleTreeImpl<number>({ allocRange: true });
   assert.deepEqual(tree.emptyArea(0, 100, 10), { first: 0, last: 9 });
   tree.store(0, 0, 1);
   assert.deepEqual(tree.emptyArea(0, 100, 10), { first: 1, last: 10 });

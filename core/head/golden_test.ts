@@ -6,11 +6,11 @@
 
 import assert from "node:assert/strict";
 import { bulkEstimate } from "./bulk.ts";
-import { HeadTree } from "./tree.ts";
+import { MapleTreeImpl } from "./tree.ts";
 
 /** Ranges [10i, 10i + 9 - gap] for i = 0..n, as `check_dup_gaps` builds them. */
-function gapped(n: number, allocRange: boolean, gap: number): HeadTree<number> {
-  const tree = new HeadTree<number>({ allocRange });
+function gapped(n: number, allocRange: boolean, gap: number): MapleTreeImpl<number> {
+  const tree = new MapleTreeImpl<number>({ allocRange });
   for (let i = 0; i <= n; i++) tree.store(10 * i, 10 * i + 9 - gap, i + 1);
   return tree;
 }
@@ -25,20 +25,20 @@ Deno.test("golden: in-order copy of 1,001 gapped ranges: height 4, 143 nodes (12
 
 Deno.test("golden: insert 0..1000 one by one: 73 nodes (plain), 76 (allocation), height 3", () => {
   for (const [allocRange, total] of [[false, 73], [true, 76]] as const) {
-    const tree = new HeadTree<number>({ allocRange });
+    const tree = new MapleTreeImpl<number>({ allocRange });
     for (let i = 0; i <= 1000; i++) tree.store(i, i, i + 1);
     tree.validate();
     assert.equal(tree.height(), 3);
     assert.equal(tree.nodeCounts().total, total);
   }
-  const plain = new HeadTree<number>();
+  const plain = new MapleTreeImpl<number>();
   for (let i = 0; i <= 1000; i++) plain.store(i, i, i + 1);
   assert.equal(plain.nodeCounts().leaves, 67);
 });
 
 Deno.test("golden: expectedEntries(1000) requests 164 nodes", () => {
   assert.equal(bulkEstimate(1000, true), 164);
-  const tree = new HeadTree<number>({ allocRange: true });
+  const tree = new MapleTreeImpl<number>({ allocRange: true });
   const cursor = tree.cursor();
   cursor.expectedEntries(1000);
   assert.equal(cursor.pooled, 164);
@@ -62,7 +62,7 @@ const TABLE: [number, boolean, number, number, number, number, number][] = [
 Deno.test("golden: bulk copies match the §6.4 table (request, final nodes, height, leftover)", () => {
   for (const [n, allocRange, gap, request, nodes, height, leftover] of TABLE) {
     const source = gapped(n, allocRange, gap);
-    const copy = new HeadTree<number>({ allocRange });
+    const copy = new MapleTreeImpl<number>({ allocRange });
     const cursor = copy.cursor();
     // check_dup_gaps announces n entries and stores n + 1 (the estimate tolerates one more).
     cursor.expectedEntries(n);
@@ -79,7 +79,7 @@ Deno.test("golden: bulk copies match the §6.4 table (request, final nodes, heig
 
 Deno.test("golden: preallocating a spanning store reserves 1 + 3h nodes (check_prealloc)", () => {
   for (let h = 2; h <= 4; h++) {
-    const tree = new HeadTree<number>({ allocRange: true });
+    const tree = new MapleTreeImpl<number>({ allocRange: true });
     for (let n = 0; tree.height() < h; n++) tree.store(10 * n, 10 * n + 5, n + 1);
     // An empty store over [0, 200] leaves the first leaf (16 slots cover 80 indices).
     const cursor = tree.cursor(0, 200);

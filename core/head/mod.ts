@@ -14,9 +14,9 @@
  */
 
 import type { MapleTree, TreeOptions } from "../contract.ts";
-import { HeadTree } from "./tree.ts";
+import { MapleTreeImpl } from "./tree.ts";
 
 /** Make an empty tree. */
 export function createTree<T>(options?: TreeOptions): MapleTree<T> {
-  return new HeadTree<T>(options);
+  return new MapleTreeImpl<T>(options);
 }

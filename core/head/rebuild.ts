@@ -202,7 +202,7 @@ export function rebuild(
     // Nothing was linked: give back what was taken, forget what was marked.
     const a = core.arena;
     for (const node of absorbedList) a.meta[(node << 2) + 2] &= ~ABSORBED;
-    for (const node of takenList) pool.push(node);
+    for (const node of takenList) if (node > 0) pool.push(node);
     core.freed.length = 0;
     throw error;
   } finally {

@@ -1,13 +1,13 @@
 /**
- * The head maple tree: the normal API, introspection and the cursor factory.
+ * The maple tree: the normal API, introspection and the cursor factory.
  *
  * Keys are integers in `[0, MAX_INDEX]` (RangeError otherwise, naming the argument). Values
  * are any JavaScript value except `undefined`, which means "empty" (`null` is a value).
  *
  * @example
  * ```ts
- * import { HeadTree } from "./tree.ts";
- * const tree = new HeadTree<string>({ allocRange: true });
+ * import { MapleTreeImpl } from "./tree.ts";
+ * const tree = new MapleTreeImpl<string>({ allocRange: true });
  * tree.store(0x1000, 0x1fff, "text");
  * tree.store(0x3000, 0x3fff, "data");
  * console.log(tree.load(0x1800), tree.emptyArea(0, 0xffff, 0x1000)); // text {first:0,last:4095}
@@ -28,7 +28,7 @@ import type {
 } from "../contract.ts";
 import { MAX_INDEX } from "../contract.ts";
 import { TreeCore } from "./core.ts";
-import { HeadCursor } from "./cursor.ts";
+import { MapleCursorImpl } from "./cursor.ts";
 import { dumpTree } from "./dump.ts";
 import { dupStructural } from "./dup.ts";
 import { checkAreaArgs, emptyArea } from "./gaps.ts";
@@ -38,8 +38,8 @@ import { LeafWalker, load } from "./read.ts";
 import { validateTree } from "./validate.ts";
 import { write } from "./write.ts";
 
-/** The head version's tree. */
-export class HeadTree<T> implements MapleTree<T> {
+/** A maple tree (this version). */
+export class MapleTreeImpl<T> implements MapleTree<T> {
   /** The state shared with the modules of this folder. */
   readonly core: TreeCore;
   dupReport: DupReport | undefined = undefined;
@@ -73,7 +73,7 @@ export class HeadTree<T> implements MapleTree<T> {
 
   insert(first: number, last: number, value: T): boolean {
     checkRange(first, last);
-    const w = HeadTree.#walker;
+    const w = MapleTreeImpl.#walker;
     w.seek(this.core, first);
     if (w.value !== undefined || w.hi < last) return false;
     if (value !== undefined) this.store(first, last, value);
@@ -82,7 +82,7 @@ export class HeadTree<T> implements MapleTree<T> {
 
   erase(index: number): T | undefined {
     checkKey("index", index);
-    const w = HeadTree.#walker;
+    const w = MapleTreeImpl.#walker;
     w.seek(this.core, index);
     const old = w.value as T | undefined;
     if (old !== undefined) this.store(w.lo, w.hi, undefined);
@@ -98,7 +98,7 @@ export class HeadTree<T> implements MapleTree<T> {
     checkKey("index", index);
     checkKey("max", max);
     if (index > max) return undefined;
-    const w = HeadTree.#walker;
+    const w = MapleTreeImpl.#walker;
     w.seek(this.core, index);
     if (!w.toEntryForward() || w.lo > max) return undefined;
     return { first: w.lo, last: w.hi, value: w.value as T };
@@ -122,7 +122,7 @@ export class HeadTree<T> implements MapleTree<T> {
 
   walk(index: number): Slot<T> {
     checkKey("index", index);
-    const w = HeadTree.#walker;
+    const w = MapleTreeImpl.#walker;
     w.seek(this.core, index);
     return { first: w.lo, last: w.hi, value: w.value as T | undefined };
   }
@@ -130,7 +130,7 @@ export class HeadTree<T> implements MapleTree<T> {
   next(index: number, max: number = MAX_INDEX): Entry<T> | undefined {
     checkKey("index", index);
     checkKey("max", max);
-    const w = HeadTree.#walker;
+    const w = MapleTreeImpl.#walker;
     w.seek(this.core, index);
     if (!w.forward() || !w.toEntryForward() || w.lo > max) return undefined;
     return { first: w.lo, last: w.hi, value: w.value as T };
@@ -139,7 +139,7 @@ export class HeadTree<T> implements MapleTree<T> {
   prev(index: number, min = 0): Entry<T> | undefined {
     checkKey("index", index);
     checkKey("min", min);
-    const w = HeadTree.#walker;
+    const w = MapleTreeImpl.#walker;
     w.seek(this.core, index);
     if (!w.backward() || !w.toEntryBackward() || w.hi < min) return undefined;
     return { first: w.lo, last: w.hi, value: w.value as T };
@@ -164,13 +164,13 @@ export class HeadTree<T> implements MapleTree<T> {
     core.version++;
   }
 
-  cursor(first = 0, last: number = first): HeadCursor<T> {
-    return new HeadCursor<T>(this.core, first, last);
+  cursor(first = 0, last: number = first): MapleCursorImpl<T> {
+    return new MapleCursorImpl<T>(this.core, first, last);
   }
 
-  dup(copy?: (value: T) => T | undefined): HeadTree<T> {
+  dup(copy?: (value: T) => T | undefined): MapleTreeImpl<T> {
     // The child draws on the same memory as the parent: it inherits the remaining budget.
-    const child = new HeadTree<T>({
+    const child = new MapleTreeImpl<T>({
       allocRange: this.allocRange,
       nodeBudget: this.core.allocator.budget ?? undefined,
     }, 0);

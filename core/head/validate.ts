@@ -7,8 +7,8 @@
  *
  * @example
  * ```ts
- * import { HeadTree } from "./tree.ts";
- * const tree = new HeadTree<number>({ allocRange: true });
+ * import { MapleTreeImpl } from "./tree.ts";
+ * const tree = new MapleTreeImpl<number>({ allocRange: true });
  * for (let i = 0; i < 100; i++) tree.store(i * 10, i * 10 + 5, i);
  * tree.validate(); // throws MapleInvariantError if anything is wrong
  * ```

@@ -7,23 +7,23 @@
 import assert from "node:assert/strict";
 import { MapleInvariantError } from "../contract.ts";
 import { GAPS, STRIDE } from "./node.ts";
-import { HeadTree } from "./tree.ts";
+import { MapleTreeImpl } from "./tree.ts";
 
-function tree(): HeadTree<number> {
-  const t = new HeadTree<number>({ allocRange: true });
+function tree(): MapleTreeImpl<number> {
+  const t = new MapleTreeImpl<number>({ allocRange: true });
   for (let i = 0; i < 300; i++) t.store(10 * i, 10 * i + 5, i + 1);
   t.validate();
   return t;
 }
 
 /** Base offset (in the arena's `piv` / `slots`) of the first leaf. */
-function firstLeaf(t: HeadTree<number>): number {
+function firstLeaf(t: MapleTreeImpl<number>): number {
   let node = t.core.root;
   for (let d = 1; d < t.height(); d++) node = t.core.arena.child(node, 0);
   return node;
 }
 
-function expectRule(t: HeadTree<number>, rule: string, node?: RegExp): void {
+function expectRule(t: MapleTreeImpl<number>, rule: string, node?: RegExp): void {
   assert.throws(() => t.validate(), (e: unknown) => {
     assert.ok(e instanceof MapleInvariantError, String(e));
     assert.equal(e.rule, rule, e.message);
@@ -84,7 +84,7 @@ Deno.test("validate: data past end", () => {
 });
 
 Deno.test("validate: a lone [0, 0] entry held in a node", () => {
-  const t = new HeadTree<number>();
+  const t = new MapleTreeImpl<number>();
   t.store(0, 0, 1);
   t.store(5, 5, 2);
   const a = t.core.arena;

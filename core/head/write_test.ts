@@ -8,17 +8,17 @@
 import assert from "node:assert/strict";
 import { MAX_INDEX } from "../contract.ts";
 import type { WriteCase } from "./core.ts";
-import { HeadTree } from "./tree.ts";
+import { MapleTreeImpl } from "./tree.ts";
 
 /** A tree of `n` ranges [10i, 10i + 5] holding i + 1. */
-function ranges(n: number, allocRange = true): HeadTree<number> {
-  const tree = new HeadTree<number>({ allocRange });
+function ranges(n: number, allocRange = true): MapleTreeImpl<number> {
+  const tree = new MapleTreeImpl<number>({ allocRange });
   for (let i = 0; i < n; i++) tree.store(10 * i, 10 * i + 5, i + 1);
   return tree;
 }
 
 /** Run `fn` and return the write cases it counted. */
-function casesOf(tree: HeadTree<number>, fn: () => void): Partial<Record<WriteCase, number>> {
+function casesOf(tree: MapleTreeImpl<number>, fn: () => void): Partial<Record<WriteCase, number>> {
   const before = new Map(tree.core.cases);
   fn();
   const out: Partial<Record<WriteCase, number>> = {};
@@ -32,7 +32,7 @@ function casesOf(tree: HeadTree<number>, fn: () => void): Partial<Record<WriteCa
 }
 
 Deno.test("write: root store keeps a lone [0, 0] entry without a node", () => {
-  const tree = new HeadTree<string>();
+  const tree = new MapleTreeImpl<string>();
   tree.store(0, 0, "zero");
   assert.equal(tree.height(), 0);
   assert.equal(tree.nodeCounts().total, 0);

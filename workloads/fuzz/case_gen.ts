@@ -64,7 +64,8 @@ function pickLayout(rng: Mwc): { label: string; vmas: Vma[] } {
       return { label, vmas: [...resolveLayout(label, seed).vmas] };
     }
     case 1: {
-      const label = `random:vmas=${rng.between(10, 300)},gap=${rng.between(0, 10) / 10},` +
+      const gap = rng.pick([0, 0.1, 0.3, 0.5, 0.7, 0.9, 1, 1]);
+      const label = `random:vmas=${rng.between(10, 300)},gap=${gap},` +
         `align=${rng.pick([1, 1, 2, 16])},maxPages=${rng.between(1, 32)},` +
         `dontcopy=${rng.pick([0, 0, 0.05, 0.3])}`;
       return { label, vmas: [...resolveLayout(label, seed).vmas] };

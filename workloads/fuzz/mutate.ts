@@ -106,7 +106,25 @@ const shrinkTop: Mutation = (rng, vmas) => {
   vmas[i] = makeVma({ ...vma, end: vma.end - rng.between(1, pages - 1) * PAGE_SIZE });
 };
 
+/**
+ * Open a one-page gap above each VMA of a window of neighbours (a library loaded with holes
+ * between its segments, or a map after many partial unmaps): gapped trees are where node
+ * estimates are tightest.
+ */
+const openGaps: Mutation = (rng, vmas) => {
+  const from = pickIndex(rng, vmas);
+  const to = Math.min(vmas.length, from + rng.between(4, 64));
+  for (let i = from; i < to; i++) {
+    const vma = vmas[i];
+    const next = vmas[i + 1];
+    if (pagesOf(vma) >= 2 && next && next.start === vma.end) {
+      vmas[i] = makeVma({ ...vma, end: vma.end - PAGE_SIZE });
+    }
+  }
+};
+
 const MUTATIONS: readonly Mutation[] = [
+  openGaps,
   dropVma,
   punchHole,
   splitVma,

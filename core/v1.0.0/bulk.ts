@@ -1,0 +1,86 @@
+/**
+ * Bulk mode (facts §6.4): the node estimate of `expectedEntries` and the end-of-bulk fix-up.
+ *
+ * The estimate assumes every entry is followed by an empty gap (2n + 1 ranges), leaves 14/16
+ * full and internal nodes 8/10 full (14/16 outside allocation trees), counts every internal
+ * level up to the root, and adds 3 nodes of working room for the split in progress: two new nodes and a new
+ * parent. Replaced nodes go back to the pool (no RCU), so a split costs one node net.
+ *
+ * Bulk splits leave the right-most leaf with only the minimum; if the load ends there, the
+ * fix-up moves entries from its left sibling so both are sufficient, in place.
+ *
+ * @example
+ * ```ts
+ * import { bulkEstimate } from "./bulk.ts";
+ * console.log(bulkEstimate(1000, true)); // 168
+ * ```
+ *
+ * @module
+ */
+
+import { ARANGE_SLOTS, RANGE_SLOTS } from "../contract.ts";
+import type { TreeCore } from "./core.ts";
+import { leafMaxGap, refreshGapOffset, updateGaps } from "./gaps.ts";
+import { GAPS, LEAF, minSlotsOf, STRIDE } from "./node.ts";
+import { walkTo } from "./path.ts";
+import { fillNode, middleSplit } from "./split.ts";
+
+/** Working room of the estimate: two nodes for a split plus a new parent. */
+export const BULK_WORKING_ROOM = 3;
+
+/** Nodes `expectedEntries(count)` promises. */
+export function bulkEstimate(count: number, allocRange: boolean): number {
+  const ranges = Math.max(count, 2 * count + 1);
+  const leaves = Math.ceil(ranges / (RANGE_SLOTS - 2));
+  const internalFill = allocRange ? ARANGE_SLOTS - 2 : RANGE_SLOTS - 2;
+  // Every internal level up to the root, not just the first: generous, and always enough.
+  let internal = 0;
+  for (let level = Math.ceil(leaves / internalFill);; level = Math.ceil(level / internalFill)) {
+    internal += level;
+    if (level <= 1) break;
+  }
+  return leaves + internal + BULK_WORKING_ROOM;
+}
+
+/**
+ * The end-of-bulk fix-up: if the leaf holding `lastIndex` is under-filled, share entries
+ * with its left sibling so both end up sufficient (in place, no nodes needed).
+ */
+export function bulkFixup(core: TreeCore, lastIndex: number): void {
+  const root = core.root;
+  if (root === 0 || core.height < 2) return;
+  const a = core.arena;
+  const path = core.left;
+  const ld = core.leafDepth;
+  walkTo(a, root, core.height, path, lastIndex);
+  const leaf = path.node[ld];
+  const leafEnd = a.piv[leaf * STRIDE];
+  const minSlots = minSlotsOf(LEAF);
+  if (leafEnd >= minSlots) return;
+  const parent = path.node[ld - 1];
+  const pb = parent * STRIDE;
+  const o = path.off[ld - 1];
+  if (o === 0) return;
+  const sib = a.slots[pb + o - 1] as number;
+  const sibEnd = a.piv[sib * STRIDE];
+  if (sibEnd + leafEnd + 2 < 2 * (minSlots + 1)) return;
+  const big = core.big;
+  const sibMin = o > 1 ? a.piv[pb + o - 1] + 1 : path.min[ld - 1];
+  const sibMax = a.piv[pb + o];
+  big.start(sibMin, path.max[ld]);
+  big.pushFrom(a, sib, 0, sibEnd, sibMax);
+  big.pushFrom(a, leaf, 0, leafEnd, path.max[ld]);
+  const split = middleSplit(big, LEAF);
+  fillNode(a, sib, LEAF, big, 0, split, false);
+  fillNode(a, leaf, LEAF, big, split + 1, big.count - 1, false);
+  a.piv[pb + o] = big.pivots[split];
+  if (core.allocRange) {
+    const g = parent * GAPS;
+    a.gaps[g + o - 1] = leafMaxGap(a, sib, sibMin, big.pivots[split]);
+    a.gaps[g + o] = leafMaxGap(a, leaf, big.pivots[split] + 1, path.max[ld]);
+    refreshGapOffset(a, parent);
+    updateGaps(a, path, ld - 1);
+  }
+  big.clearRefs();
+  core.version++;
+}

@@ -1,0 +1,26 @@
+/**
+ * Fuzz material: cases (a layout and an explicit operation list) generated from a seed,
+ * mutations of real layouts, and the reductions a shrinker tries. The fixture version
+ * `fixtures/gapped-dup/` (a bulk dup that crashes on some gapped layouts) lives here too.
+ *
+ * @example
+ * ```ts
+ * import { loadVersion } from "../../core/loader.ts";
+ * import { caseProbe, generateCase } from "./mod.ts";
+ * const { module } = await loadVersion("testing/reference");
+ * console.log(caseProbe(generateCase(module, "fork", 1)).verify); // true
+ * ```
+ *
+ * @module
+ */
+
+export {
+  caseProbe,
+  churnOperation,
+  FUZZ_SIZES,
+  type FuzzCase,
+  generateCase,
+  MAX_CASE_OPERATIONS,
+} from "./case_gen.ts";
+export { mutateLayout } from "./mutate.ts";
+export { materializePrefix, mergeNeighbours, shortenVma, simplerOperations } from "./reduce.ts";
