@@ -49,6 +49,11 @@ export interface BenchCase {
 export interface MeasureOptions {
   /** Short runs for tests and smoke checks. */
   readonly quick: boolean;
+  /**
+   * Rounds the whole run is split into (default 1): each round measures for 1/rounds of the
+   * time, so that interleaving versions over several rounds costs no more than one round.
+   */
+  readonly rounds?: number;
 }
 
 /** Samples kept per set: enough for a rank test, small enough for records to stay readable. */
@@ -78,7 +83,7 @@ export async function measureCases(
     try {
       const op = c.setup(module);
       const stats = await measure(op, {
-        min_cpu_time: (options.quick ? 20 : 500) * 1e6,
+        min_cpu_time: Math.max(options.quick ? 20 : 500 / (options.rounds ?? 1), 20) * 1e6,
         min_samples: options.quick ? 8 : 24,
         max_samples: options.quick ? 200 : 2000,
       });

@@ -23,6 +23,8 @@ import { measureCases } from "./harness.ts";
 export interface MeasureSpec {
   readonly version: string;
   readonly quick: boolean;
+  /** Rounds of the whole run, which shortens each one (see `MeasureOptions`). */
+  readonly rounds?: number;
   /** Case names to run; all when absent. */
   readonly cases?: readonly string[];
 }

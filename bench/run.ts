@@ -32,8 +32,19 @@ export interface BenchOptions {
   readonly cases?: readonly string[];
   /** Per-version time limit in milliseconds (default 10 minutes, 2 with `quick`). */
   readonly timeoutMs?: number;
+  /**
+   * Rounds over all versions (default 1). With two or more, versions are measured A B C A B C
+   * in fresh processes and each figure pools its rounds, so that drift of the machine during
+   * the run spreads over every version instead of favouring the ones measured first.
+   */
+  readonly rounds?: number;
   /** Called as each version starts, for progress output. */
-  readonly onVersionStart?: (version: string, index: number, count: number) => void;
+  readonly onVersionStart?: (
+    version: string,
+    index: number,
+    count: number,
+    round: number,
+  ) => void;
   /** Called as each version finishes, for progress output. */
   readonly onVersion?: (version: string, sets: readonly SampleSet[]) => void;
 }
@@ -57,13 +68,20 @@ export const HARNESS = "mitata@1.0.34";
 export async function runBench(options: BenchOptions): Promise<BenchRecord> {
   const startedAt = new Date();
   const cases = benchCases().filter((c) => !options.cases || options.cases.includes(c.name));
-  const samples: SampleSet[] = [];
-  for (const [index, version] of options.versions.entries()) {
-    options.onVersionStart?.(version, index, options.versions.length);
-    const sets = await measureInChild(version, cases.map((c) => c.name), options);
-    samples.push(...sets);
-    options.onVersion?.(version, sets);
+  const rounds = options.rounds ?? 1;
+  const pooled = new Map<string, SampleSet>();
+  for (let round = 1; round <= rounds; round++) {
+    for (const [index, version] of options.versions.entries()) {
+      options.onVersionStart?.(version, index, options.versions.length, round);
+      const sets = await measureInChild(version, cases.map((c) => c.name), options);
+      for (const set of sets) {
+        const key = `${set.benchmark}\u0000${set.version}`;
+        pooled.set(key, poolSets(pooled.get(key), set));
+      }
+      options.onVersion?.(version, sets);
+    }
   }
+  const samples = [...pooled.values()];
   return buildRecord({
     kind: "bench",
     startedAt,
@@ -71,7 +89,8 @@ export async function runBench(options: BenchOptions): Promise<BenchRecord> {
     parameters: {
       quick: options.quick,
       cases: cases.map((c) => c.name),
-      isolation: "one child process per version",
+      isolation: "one child process per version and round",
+      rounds,
       workloads: {
         layout: BENCH_LAYOUT,
         seed: BENCH_SEED,
@@ -93,6 +112,17 @@ export async function runBench(options: BenchOptions): Promise<BenchRecord> {
       cases: cases.map((c) => ({ name: c.name, group: c.group, unit: c.unit })),
     },
   });
+}
+
+/** One figure's samples over rounds: values appended, the first error kept. */
+function poolSets(earlier: SampleSet | undefined, set: SampleSet): SampleSet {
+  if (!earlier) return set;
+  const error = earlier.error ?? set.error;
+  return {
+    ...earlier,
+    values: [...earlier.values, ...set.values],
+    ...(error !== undefined ? { error } : {}),
+  };
 }
 
 /** Versions with their manifest hashes (head and folders have none). */
@@ -118,7 +148,12 @@ async function measureInChild(
   caseNames: readonly string[],
   options: BenchOptions,
 ): Promise<SampleSet[]> {
-  const spec: MeasureSpec = { version, quick: options.quick, cases: caseNames };
+  const spec: MeasureSpec = {
+    version,
+    quick: options.quick,
+    rounds: options.rounds ?? 1,
+    cases: caseNames,
+  };
   const timeoutMs = options.timeoutMs ?? (options.quick ? 120_000 : 600_000);
   const child = new Deno.Command(Deno.execPath(), {
     // The suite's own config, so bare imports (mitata) resolve whatever the caller's cwd.

@@ -45,6 +45,8 @@ export interface ExhaustiveOptions {
 /** Performance of every version. */
 export interface PerfTable {
   readonly probe: ProbeCase;
+  /** The clock of the figures. */
+  readonly clock: Clock;
   /** Throughput samples per version (empty when the version could not be measured). */
   readonly samples: readonly (readonly number[])[];
   /** The failed run of a version that could not be measured. */
@@ -128,5 +130,5 @@ export async function exhaustive(options: ExhaustiveOptions): Promise<Exhaustive
     );
     previous = i;
   }
-  return { ...result, perf: { probe, samples, failures, changes } };
+  return { ...result, perf: { probe, clock: options.clock ?? "wall", samples, failures, changes } };
 }

@@ -300,7 +300,9 @@ export function formatExhaustive(table: ExhaustiveResult): string {
   if (table.perf) {
     const perf = table.perf;
     lines.push(
-      `== exhaustive performance: ${probeLabel(perf.probe)}, ${perf.probe.ops} ops, ops/s`,
+      `== exhaustive performance: ${probeLabel(perf.probe)}, ${perf.probe.ops} ops, ${
+        throughputUnit(perf.clock)
+      }`,
     );
     lines.push(`  ${"version".padEnd(width)}  ${"mean".padStart(10)}  %stddev  %change  verdict`);
     table.versions.forEach((name, i) => {

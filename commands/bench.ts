@@ -27,6 +27,8 @@ Options:
   --versions a,b   versions (manifest names, head, or folders); default: every manifest version and head
   --cases x,y      only these cases (see --list)
   --quick          short measurements (for tests and smoke runs)
+  --rounds N       measure all versions N times in turn, pooling the samples, so that drift
+                   of the machine spreads over every version (default 3; 1 with --quick)
   --out DIR        folder for the record (default results/runs)
   --list           print the case names and exit
   -h, --help       this help`;
@@ -40,6 +42,7 @@ if (import.meta.main) {
         versions: { type: "string" },
         cases: { type: "string" },
         quick: { type: "boolean", default: false },
+        rounds: { type: "string" },
         out: { type: "string" },
         list: { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
@@ -72,16 +75,23 @@ if (import.meta.main) {
     if (!known.some((c) => c.name === name)) fail(`unknown case "${name}" (see --list)`);
   }
 
+  // Three rounds by default: a burst of load from a neighbour then touches about a third of a
+  // figure's samples, which its median shrugs off; with two it could move half of them.
+  const rounds = args.rounds === undefined ? (args.quick ? 1 : 3) : Number(args.rounds);
+  if (!Number.isInteger(rounds) || rounds < 1 || rounds > 20) {
+    fail(`--rounds must be a whole number from 1 to 20, got "${args.rounds}"`);
+  }
   console.log(
-    `bench: ${versions.length} version(s), ${cases?.length ?? known.length} case(s)` +
-      `${args.quick ? ", quick" : ""}`,
+    `bench: ${versions.length} version(s), ${cases?.length ?? known.length} case(s), ` +
+      `${rounds} round(s)${args.quick ? ", quick" : ""}`,
   );
   const record = await runBench({
     versions,
     quick: args.quick,
+    rounds,
     ...(cases ? { cases } : {}),
-    onVersionStart: (version, index, count) => {
-      console.log(`[${index + 1}/${count}] ${version}`);
+    onVersionStart: (version, index, count, round) => {
+      console.log(`[round ${round}/${rounds}, ${index + 1}/${count}] ${version}`);
     },
     onVersion: (version, sets) => {
       for (const set of sets) {

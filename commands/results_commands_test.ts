@@ -28,17 +28,20 @@ Deno.test("two bench runs append two records that compare, history, report and e
     const first = await run("bench.ts", args);
     assert.equal(first.code, 0, first.stderr);
     assert.match(first.stdout, new RegExp(`testing/reference +${name} +[0-9.]+ `));
-    const second = await run("bench.ts", args);
+    const second = await run("bench.ts", [...args, "--rounds", "2"]);
     assert.equal(second.code, 0, second.stderr);
+    assert.match(second.stdout, /\[round 2\/2, 1\/1\] testing\/reference/);
     const { records, skipped } = await loadRecords(dir);
     assert.equal(records.length, 2);
     assert.equal(skipped.length, 0);
     for (const { record } of records) {
       assert.equal(record.kind, "bench");
-      assert.equal(record.samples.length, 1);
+      assert.equal(record.samples.length, 1, "one set per benchmark and version, rounds pooled");
       assert.ok(record.samples[0].values.length >= 8, "raw samples kept");
       assert.equal(record.environment.runtime.deno, Deno.version.deno);
     }
+    assert.deepEqual(records.map((r) => r.record.parameters.rounds), [1, 2]);
+    assert.ok(records[1].record.samples[0].values.length >= 16, "both rounds' samples");
 
     const [a, b] = records.map((r) => r.path);
     const compared = await run("compare.ts", [a, b]);
@@ -92,6 +95,7 @@ Deno.test("bad input gets a one-line error and exit 2", async () => {
       /unknown case "core\/nope"/,
     ],
     ["bench.ts", ["--bogus"], /bogus/],
+    ["bench.ts", ["--rounds", "0", "--versions", "testing/reference"], /--rounds must be/],
     ["compare.ts", ["only-one"], /exactly two arguments/],
     ["compare.ts", ["--dir", FIXTURE_RUNS, "v1", "v9"], /no record has samples of v9/],
     [

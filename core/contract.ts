@@ -116,9 +116,15 @@ export interface DupReport {
   readonly expectedEntries: number;
   /** Nodes promised up front (0 when the strategy promises none). */
   readonly promised: number;
-  /** Nodes taken from the promised pool. */
+  /**
+   * Pops from the promised pool. A pool recycles the node a split replaces, so one node can
+   * be taken more than once and `taken` may exceed `promised` in a correct copy.
+   */
   readonly taken: number;
-  /** Nodes allocated beyond the pool. */
+  /**
+   * Nodes allocated beyond the pool. The maintainer's thorough check is that a bulk copy
+   * never needs any: `extra === 0`, and the copy's allocations stay within `promised`.
+   */
   readonly extra: number;
 }
 

@@ -4,9 +4,10 @@
  *
  * Binary segmentation: in a stretch of groups, try every split, pool the samples on each side
  * and keep the split whose rank test is most significant among those whose medians differ
- * beyond the threshold; then look again on each side of it. A step therefore needs both a
- * real difference (Mann-Whitney p below alpha) and a large enough one, as the bisect perf
- * verdict does, so that noise between similar versions does not count as a step.
+ * beyond the threshold; then look again on each side of it. A step therefore needs a real
+ * difference (Mann-Whitney p below alpha, and the two sides' middle halves apart, as in
+ * `compare.ts`) and a large enough one, as the bisect perf verdict does, so that noise
+ * between similar versions does not count as a step.
  *
  * @example
  * ```ts
@@ -19,7 +20,7 @@
  * @module
  */
 
-import { mannWhitneyU, median } from "./stats.ts";
+import { mannWhitneyU, median, quantile } from "./stats.ts";
 
 /** One group of samples: a version, or a run. */
 export interface SampleGroup {
@@ -78,7 +79,7 @@ export function detectSteps(groups: readonly SampleGroup[], options: StepOptions
       const ratio = after / before;
       if (!Number.isFinite(ratio) || Math.abs(ratio - 1) <= threshold) continue;
       const test = mannWhitneyU(left, right);
-      if (test.p >= alpha) continue;
+      if (test.p >= alpha || middlesOverlap(left, right)) continue;
       const score = Math.abs(test.z) + Math.abs(Math.log(ratio)) * 1e-6;
       if (score > bestScore) {
         bestScore = score;
@@ -100,6 +101,11 @@ export function detectSteps(groups: readonly SampleGroup[], options: StepOptions
   };
   segment(0, groups.length);
   return refineLevels(groups, steps.sort((a, b) => a.index - b.index));
+}
+
+/** Whether the middle halves (interquartile ranges) of two samples overlap. */
+function middlesOverlap(a: readonly number[], b: readonly number[]): boolean {
+  return quantile(a, 0.75) >= quantile(b, 0.25) && quantile(b, 0.75) >= quantile(a, 0.25);
 }
 
 /** Pool the values of groups `[lo, hi)`. */

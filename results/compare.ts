@@ -3,8 +3,8 @@
  * marker per benchmark.
  *
  * Markers (the legend prints with every table):
- * `+` worse, `-` better (significant and beyond the threshold), `~` beyond the threshold but
- * not significant, ` ` no change, `!` newly failing, `*` fixed, `x` failing on both sides,
+ * `+` worse, `-` better (beyond the threshold, significant by a Mann-Whitney U test, and with
+ * the two middle halves of the samples apart), `~` beyond the threshold but not significant, ` ` no change, `!` newly failing, `*` fixed, `x` failing on both sides,
  * `?` measured on one side only. The ratio is after / before of the medians, whatever the
  * unit's direction; the marker takes the direction (`ns/op` lower is better, `ops/s` higher).
  *
@@ -50,7 +50,10 @@ export const MARKERS: Readonly<Record<Change, string>> = {
 /** A side's figures for one benchmark. */
 export interface SideSummary {
   readonly median: number;
-  /** Interquartile range, as a spread that ignores outliers. */
+  /** First and third quartiles: the middle half of the samples. */
+  readonly q1: number;
+  readonly q3: number;
+  /** Interquartile range (`q3 - q1`), as a spread that ignores outliers. */
   readonly iqr: number;
   readonly n: number;
 }
@@ -135,7 +138,7 @@ export function compareSamples(
       const improved = any.better === "lower" ? ratio < 1 : ratio > 1;
       const beyond = Math.abs(ratio - 1) > threshold;
       if (!beyond) change = "unchanged";
-      else if (p >= alpha) change = "not-significant";
+      else if (p >= alpha || overlap(beforeSummary!, afterSummary!)) change = "not-significant";
       else change = improved ? "better" : "worse";
     }
     return {
@@ -148,6 +151,16 @@ export function compareSamples(
       change,
     };
   });
+}
+
+/**
+ * Whether the middle halves of two samples overlap. Samples within one run are not
+ * independent of that run's machine load, so a rank test alone calls a noisy run's shift
+ * significant; asking also that the interquartile ranges be apart keeps the `+` and `-`
+ * markers for changes that stand out from the noise.
+ */
+function overlap(a: SideSummary, b: SideSummary): boolean {
+  return a.q3 >= b.q1 && b.q3 >= a.q1;
 }
 
 /** A set counts as failed when it has an error or no values at all. */
@@ -183,15 +196,13 @@ function mergeByKey(
  * @example
  * ```ts
  * import { summarize } from "./compare.ts";
- * console.log(summarize([1, 2, 3, 4, 5])); // { median: 3, iqr: 2, n: 5 }
+ * console.log(summarize([1, 2, 3, 4, 5])); // { median: 3, q1: 2, q3: 4, iqr: 2, n: 5 }
  * ```
  */
 export function summarize(values: readonly number[]): SideSummary {
-  return {
-    median: median(values),
-    iqr: quantile(values, 0.75) - quantile(values, 0.25),
-    n: values.length,
-  };
+  const q1 = quantile(values, 0.25);
+  const q3 = quantile(values, 0.75);
+  return { median: median(values), q1, q3, iqr: q3 - q1, n: values.length };
 }
 
 /**
@@ -254,7 +265,7 @@ export function formatComparison(
 
 /** One side's cell: median with its spread, `failed`, or `-` when not measured. */
 function sideCell(side: SideSummary | null, error: string | undefined, unit: string): string {
-  if (side) return `${formatValue(side.median, unit)} ±${pct(side.iqr, side.median)}`;
+  if (side) return `${formatValue(side.median, unit)} ±${pct(side.iqr / 2, side.median)}`;
   return error !== undefined ? "failed" : "-";
 }
 

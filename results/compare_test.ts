@@ -90,3 +90,14 @@ Deno.test("values are printed in readable units", () => {
   assert.equal(formatValue(45600, "ops/s"), "45.6k ops/s");
   assert.equal(formatValue(NaN, "ops/s"), "n/a");
 });
+
+Deno.test("a shift that the rank test finds but that stays inside the noise is not marked", () => {
+  const steady = [97, 98, 99, 100, 100, 101, 102, 103, 99, 101, 100, 98, 102, 100, 99, 101];
+  // Half the samples as before, half slowed by a busy neighbour: the median moves by 75%.
+  const noisy = [96, 97, 98, 99, 100, 101, 102, 103, 250, 260, 270, 280, 290, 300, 310, 320];
+  const [row] = compareSamples([set("b", steady)], [set("b", noisy)]);
+  assert.ok(row.ratio > 1.5);
+  assert.ok(row.p < 0.05, `the rank test alone would call it (p = ${row.p})`);
+  assert.equal(row.change, "not-significant");
+  assert.ok(row.after!.q1 <= row.before!.q3);
+});

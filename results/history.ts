@@ -35,6 +35,27 @@ export interface HistoryPoint {
 /** A step over time in one version's runs. */
 export interface TimeStep extends Step {
   readonly version: string;
+  /**
+   * How many of the benchmark's versions stepped the same way in the same run. When most
+   * did, the step is the machine's or the runtime's (load, a Deno upgrade), not the code's.
+   */
+  readonly sharedBy: number;
+  /** Versions of the benchmark measured in that run. */
+  readonly measuredIn: number;
+}
+
+/**
+ * Whether a step over time moved most versions alike, so it says more about the machine
+ * than about any version.
+ *
+ * @example
+ * ```ts
+ * import { isEnvironmentStep } from "./history.ts";
+ * console.log(isEnvironmentStep({ sharedBy: 6, measuredIn: 7 })); // true
+ * ```
+ */
+export function isEnvironmentStep(step: Pick<TimeStep, "sharedBy" | "measuredIn">): boolean {
+  return step.measuredIn >= 2 && step.sharedBy * 2 > step.measuredIn;
 }
 
 /** Everything known about one benchmark. */
@@ -104,12 +125,21 @@ export function buildHistory(
         })),
         options,
       );
-      const timeSteps = versions.flatMap((version) =>
+      const rawTimeSteps = versions.flatMap((version) =>
         detectSteps(
           usable(entry.runs.get(version)!).map((p) => ({ label: p.runId, values: p.values })),
           options,
         ).map((step) => ({ ...step, version }))
       );
+      const timeSteps = rawTimeSteps.map((step) => ({
+        ...step,
+        sharedBy:
+          rawTimeSteps.filter((o) =>
+            o.label === step.label && Math.sign(o.ratio - 1) === Math.sign(step.ratio - 1)
+          ).length,
+        measuredIn: versions.filter((v) => entry.runs.get(v)!.some((p) => p.runId === step.label))
+          .length,
+      }));
       return {
         benchmark,
         unit: entry.unit,
@@ -165,9 +195,13 @@ export function formatHistory(histories: readonly BenchmarkHistory[]): string {
       );
     }
     for (const s of h.timeSteps) {
+      const shared = isEnvironmentStep(s)
+        ? `; ${s.sharedBy} of ${s.measuredIn} versions moved alike: likely the machine, not the code`
+        : "";
       out.push(
         `  step over time on ${s.version} at run ${s.label}: ${formatValue(s.before, h.unit)} -> ` +
-          `${formatValue(s.after, h.unit)} (${signedPercent(s.ratio)}, p=${s.p.toPrecision(2)})`,
+          `${formatValue(s.after, h.unit)} (${signedPercent(s.ratio)}, p=${s.p.toPrecision(2)}` +
+          `${shared})`,
       );
     }
     out.push("");

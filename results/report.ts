@@ -19,7 +19,7 @@ import { createRequire } from "node:module";
 import { readFileSync } from "node:fs";
 import { basename } from "node:path";
 import { compareSamples, type ComparisonRow, formatValue, MARKERS, summarize } from "./compare.ts";
-import { type BenchmarkHistory, buildHistory } from "./history.ts";
+import { type BenchmarkHistory, buildHistory, isEnvironmentStep } from "./history.ts";
 import type { BisectRecord, JsonValue, SuiteRecord } from "./record.ts";
 import { type ChartSpec, chartSpecs, overviewSpec } from "./report_data.ts";
 import { sidesFromRecords, sidesFromVersions } from "./select.ts";
@@ -189,7 +189,11 @@ function stepsSection(histories: ReturnType<typeof buildHistory>): string {
       rows.push(stepRow(h.benchmark, `version ${s.label} (after ${s.previous})`, s, h.unit));
     }
     for (const s of h.timeSteps) {
-      rows.push(stepRow(h.benchmark, `run ${s.label} on ${s.version}`, s, h.unit));
+      const where = `run ${s.label} on ${s.version}` +
+        (isEnvironmentStep(s)
+          ? ` (${s.sharedBy} of ${s.measuredIn} versions alike: machine?)`
+          : "");
+      rows.push(stepRow(h.benchmark, where, s, h.unit));
     }
   }
   const body = rows.length === 0

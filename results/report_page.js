@@ -70,7 +70,8 @@
           {
             label: spec.unit,
             size: 60,
-            values: (_u, splits) => splits.map((v) => formatValue(v, spec.unit)),
+            // uPlot passes null for the ticks a log axis leaves unlabelled.
+            values: (_u, splits) => splits.map((v) => v == null ? "" : formatValue(v, spec.unit)),
           },
         ],
         hooks: {

@@ -185,3 +185,47 @@ Deno.test("alloc: the end-of-bulk fix-up refills a last leaf the bulk split left
   }
   assert.ok(repaired > 0, "some loads end in a short leaf and get fixed up");
 });
+
+Deno.test("alloc: a split reserves only up to the lowest ancestor with room (at most 1 + 2h)", () => {
+  const tree = ranges(1);
+  let splits = 0;
+  let belowWorstCase = 0;
+  for (let i = 1; i < 2000; i++) {
+    const cursor = tree.cursor(10 * i, 10 * i + 5);
+    cursor.preallocate(i + 1);
+    const reserved = cursor.pooled;
+    const worst = 1 + 2 * tree.height();
+    if (reserved > 0 && tree.height() > 0) {
+      splits++;
+      assert.ok(reserved <= worst, `store ${i}: ${reserved} reserved, worst case ${worst}`);
+      if (reserved < worst) belowWorstCase++;
+    }
+    cursor.store(i + 1); // a promised pool that ran short would throw here
+    assert.equal(cursor.pooled, 0);
+  }
+  tree.validate();
+  assert.equal(tree.allocatorStats().live, tree.nodeCounts().total);
+  assert.ok(splits > 100 && belowWorstCase > 0, `${splits} splits, ${belowWorstCase} cheaper`);
+});
+
+Deno.test("alloc: a dup's report counts the entries copied, even after the copy changes", () => {
+  const source = ranges(300);
+  const changed = source.dup();
+  changed.store(0, 999, undefined); // erases the first 100 entries
+  assert.equal(changed.count(), 200);
+  assert.equal(changed.dupReport?.expectedEntries, 300);
+  const cleared = source.dup();
+  cleared.clear();
+  assert.equal(cleared.dupReport?.expectedEntries, 300);
+  const kept = source.dup();
+  source.clear();
+  assert.equal(kept.count(), 300, "clearing the source leaves the copy alone");
+  assert.deepEqual(kept.dupReport, {
+    strategy: "structural",
+    expectedEntries: 300,
+    promised: 0,
+    taken: kept.allocatorStats().allocations,
+    extra: 0,
+  });
+  kept.validate();
+});

@@ -36,13 +36,14 @@ export class NodeAllocator {
   budget: number | null;
   /** Where the nodes live. */
   readonly arena: Arena;
-  readonly #freeList: number[] = [];
+  /** Freed ids, made on the first free (a fork's copy of a tree that never freed has none). */
+  #freeList: number[] | null = null;
 
   /**
    * @param budget allocations allowed, `null` for no limit
-   * @param capacity nodes to make room for up front
+   * @param capacity nodes to make room for up front (0: none until the first node)
    */
-  constructor(budget: number | null, capacity = 8) {
+  constructor(budget: number | null, capacity = 0) {
     this.budget = budget;
     this.arena = new Arena(capacity);
   }
@@ -71,8 +72,8 @@ export class NodeAllocator {
     }
     if (this.budget !== null) this.budget -= live;
     this.arena.copyFrom(src.arena);
-    this.#freeList.length = 0;
-    for (const id of src.#freeList) this.#freeList.push(id);
+    const free = src.#freeList;
+    this.#freeList = free === null || free.length === 0 ? null : free.slice();
     this.allocations += live;
   }
 
@@ -83,12 +84,17 @@ export class NodeAllocator {
       this.budget--;
     }
     this.allocations++;
-    const reused = this.#freeList.pop();
+    const reused = this.#freeList === null ? undefined : this.#freeList.pop();
     if (reused === undefined) return this.arena.take();
-    // An allocation costs what it touches: the node handed out is zeroed here, standing in
-    // for the slab's work of handing out a 256-byte object (facts §6.1: nodes come zeroed).
-    // Reserving nodes that are never used is therefore not free.
-    this.arena.clear(reused);
+    // A freed node already holds no values (free() dropped them); its kind and flags are
+    // reset here. Its stale pivots and gaps are not zeroed: every node taken from a pool is
+    // initialised in full by fillNode (split.ts) before the tree links it, so zeroing them
+    // as the slab does (facts §6.1) would write every field twice.
+    const m = reused << 2;
+    const meta = this.arena.meta;
+    meta[m] = 0;
+    meta[m + 1] = 0;
+    meta[m + 2] = 0;
     return reused;
   }
 
@@ -96,13 +102,15 @@ export class NodeAllocator {
   free(id: number): void {
     const arena = this.arena;
     if ((arena.meta[(id << 2) + 2] & FREE) !== 0) throw new Error(`double free of node n${id}`);
-    // Drop the values the node held, so they can be collected; alloc() zeroes the rest.
+    // Drop the values the node held, so they can be collected. Slots past `end` are empty
+    // already (facts §1.3), and so is every slot of a pooled node that was never filled.
     const slots = arena.slots;
     const b = id * STRIDE;
-    for (let i = b; i < b + STRIDE; i++) slots[i] = undefined;
+    const last = b + arena.piv[b];
+    for (let i = b; i <= last; i++) slots[i] = undefined;
     arena.meta[(id << 2) + 2] = FREE;
     this.frees++;
-    this.#freeList.push(id);
+    (this.#freeList ??= []).push(id);
   }
 }
 

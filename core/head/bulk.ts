@@ -21,7 +21,7 @@
 import { ARANGE_SLOTS, RANGE_SLOTS } from "../contract.ts";
 import type { TreeCore } from "./core.ts";
 import { leafMaxGap, refreshGapOffset, updateGaps } from "./gaps.ts";
-import { GAPS, LEAF, minSlotsOf, STRIDE } from "./node.ts";
+import { LEAF, minSlotsOf, STRIDE } from "./node.ts";
 import { walkTo } from "./path.ts";
 import { fillNode, middleSplit } from "./split.ts";
 
@@ -70,7 +70,7 @@ export function bulkFixup(core: TreeCore, lastIndex: number): void {
   fillNode(a, leaf, LEAF, big, split + 1, big.count - 1, false);
   a.piv[pb + o] = big.pivots[split];
   if (core.allocRange) {
-    const g = parent * GAPS;
+    const g = a.gapBase(parent);
     a.gaps[g + o - 1] = leafMaxGap(a, sib, sibMin, big.pivots[split]);
     a.gaps[g + o] = leafMaxGap(a, leaf, big.pivots[split] + 1, path.max[ld]);
     refreshGapOffset(a, parent);

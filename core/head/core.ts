@@ -15,9 +15,9 @@
  * @module
  */
 
-import { MAX_INDEX } from "../contract.ts";
+import { type DupReport, MAX_INDEX } from "../contract.ts";
 import { NodeAllocator, NodePool } from "./allocator.ts";
-import { ARANGE, type Arena, RANGE } from "./node.ts";
+import { ARANGE, type Arena, FREE, LEAF, RANGE, STRIDE } from "./node.ts";
 import { BigNode, Path } from "./path.ts";
 
 /** The write cases of facts §5.1, counted per tree so tests can see which path ran. */
@@ -93,10 +93,9 @@ export class TreeCore {
   /** Kind of every internal node: arange in allocation trees, range otherwise. */
   readonly internalKind: number;
   readonly allocator: NodeAllocator;
-  /** The pool normal-API writes use (never promised). */
-  readonly pool: NodePool;
-  /** How often each write case ran, indexed like {@link WRITE_CASES}. */
-  readonly caseCounts: number[] = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+  #pool: NodePool | null = null;
+  /** How often each write case ran, indexed like {@link WRITE_CASES} (made on first write). */
+  #caseCounts: number[] | null = null;
   /** Scratch: the left path (also the only path of a non-spanning write). */
   readonly left: Path = SCRATCH.left;
   /** Scratch: the right path of a spanning write. */
@@ -106,16 +105,43 @@ export class TreeCore {
   readonly big2: BigNode = SCRATCH.big2;
   /** Scratch: nodes replaced by the current write, freed when it commits. */
   readonly freed: number[] = SCRATCH.freed;
+  /**
+   * The report of the `dup()` that made this tree. A structural copy without a copy function
+   * leaves it pending (`dupNodes >= 0`): counting the entries is per-entry work a fork need
+   * not do, so it is done on first read of the report, or before the first change.
+   */
+  dupReport: DupReport | undefined = undefined;
+  /** Nodes a pending structural dup copied; -1 when no report is pending. */
+  dupNodes = -1;
 
   /**
    * @param allocRange track gaps (arange internal nodes)
    * @param budget node allocations allowed (`null` = unlimited)
+   * @param capacity nodes to make room for up front (0: none until the first node)
    */
-  constructor(allocRange: boolean, budget: number | null, capacity = 8) {
+  constructor(allocRange: boolean, budget: number | null, capacity = 0) {
     this.allocRange = allocRange;
     this.internalKind = allocRange ? ARANGE : RANGE;
     this.allocator = new NodeAllocator(budget, capacity);
-    this.pool = new NodePool(this.allocator);
+  }
+
+  /** The pool normal-API writes use (never promised; made on first use). */
+  get pool(): NodePool {
+    return this.#pool ??= new NodePool(this.allocator);
+  }
+
+  /** Fill in a pending dup report; call before anything changes the tree. */
+  settleDupReport(): void {
+    const nodes = this.dupNodes;
+    if (nodes < 0) return;
+    this.dupNodes = -1;
+    this.dupReport = {
+      strategy: "structural",
+      expectedEntries: countLeafEntries(this.allocator.arena),
+      promised: 0,
+      taken: nodes,
+      extra: 0,
+    };
   }
 
   /** The node storage (its arrays move when it grows: read them after allocating). */
@@ -125,14 +151,16 @@ export class TreeCore {
 
   /** Count one write case. */
   count(kind: WriteCase): void {
-    this.caseCounts[caseIndex(kind)]++;
+    (this.#caseCounts ??= [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0])[caseIndex(kind)]++;
   }
 
   /** The non-zero case counters, by name. */
   get cases(): Map<WriteCase, number> {
     const out = new Map<WriteCase, number>();
+    const counts = this.#caseCounts;
+    if (counts === null) return out;
     WRITE_CASES.forEach((kind, i) => {
-      if (this.caseCounts[i] > 0) out.set(kind, this.caseCounts[i]);
+      if (counts[i] > 0) out.set(kind, counts[i]);
     });
     return out;
   }
@@ -145,3 +173,17 @@ export class TreeCore {
 
 /** The index space's top, re-exported for the modules of this folder. */
 export const MAX = MAX_INDEX;
+
+/** Entries in the leaves of an arena (a linear pass over the ids, no walk). */
+export function countLeafEntries(a: Arena): number {
+  const meta = a.meta;
+  const slots = a.slots;
+  let n = 0;
+  for (let id = 1; id < a.next; id++) {
+    if (meta[id << 2] !== LEAF || (meta[(id << 2) + 2] & FREE) !== 0) continue;
+    const b = id * STRIDE;
+    const end = a.piv[b];
+    for (let i = 0; i <= end; i++) if (slots[b + i] !== undefined) n++;
+  }
+  return n;
+}

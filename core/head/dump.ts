@@ -15,7 +15,7 @@
 
 import { MAX_INDEX } from "../contract.ts";
 import type { TreeCore } from "./core.ts";
-import { ARANGE, type Arena, GAPS, LEAF, STRIDE } from "./node.ts";
+import { ARANGE, type Arena, LEAF, STRIDE } from "./node.ts";
 
 const KIND_NAMES: Record<number, string> = {
   [LEAF]: "leaf_64",
@@ -66,7 +66,8 @@ function dumpNode(
   const kind = a.meta[node << 2];
   let contents = "";
   if (kind === ARANGE) {
-    const gaps = a.gaps.slice(node * GAPS, node * GAPS + end + 1).join(" ");
+    const g = a.gapBase(node);
+    const gaps = a.gaps.slice(g, g + end + 1).join(" ");
     contents = `gaps ${gaps} | end ${end} gap-offset ${a.meta[(node << 2) + 1]} | `;
   }
   const pivots = a.piv.slice(b + 1, b + 1 + end).join(" ");

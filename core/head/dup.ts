@@ -22,7 +22,7 @@
 
 import type { DupReport } from "../contract.ts";
 import type { TreeCore } from "./core.ts";
-import { type Arena, FREE, LEAF, STRIDE } from "./node.ts";
+import { type Arena, LEAF, STRIDE } from "./node.ts";
 import { LeafWalker } from "./read.ts";
 import type { MapleCursorImpl } from "./cursor.ts";
 
@@ -71,13 +71,15 @@ export function dupBulk<T>(
  * are (here all at once: node ids are offsets in the tree's arena, so copying the arena
  * copies every node and every link). No split, no rebalance, the same shape. Then values
  * are mapped through `copy` (when given) and refused entries erased. A copy the budget
- * cannot cover throws MapleAllocationError before anything is copied.
+ * cannot cover throws MapleAllocationError before anything is copied. Returns the report,
+ * or `undefined` when it is left pending in the child's core (no copy function: see
+ * `TreeCore.dupNodes`).
  */
 export function dupStructural<T>(
   source: DupTarget<T>,
   child: DupTarget<T>,
   copy: ((value: T) => T | undefined) | undefined,
-): DupReport {
+): DupReport | undefined {
   const src = source.core;
   const dst = child.core;
   if (src.root === 0) {
@@ -94,16 +96,16 @@ export function dupStructural<T>(
   dst.height = src.height;
   dst.version++;
   const nodes = dst.allocator.allocations;
-  let entries: number;
   if (copy === undefined) {
-    entries = countLeafEntries(dst.arena);
-  } else {
-    const dropped: number[] = [];
-    entries = mapValues(dst.arena, dst.root, 0, Number.MAX_SAFE_INTEGER, copy, dropped);
-    // Entries the copy function refused leave the child (kernel: vma_iter_clear_gfp).
-    for (let i = 0; i < dropped.length; i += 2) {
-      child.store(dropped[i], dropped[i + 1], undefined);
-    }
+    // Counting the entries is per-entry work: the report is filled in when first read.
+    dst.dupNodes = nodes;
+    return undefined;
+  }
+  const dropped: number[] = [];
+  const entries = mapValues(dst.arena, dst.root, 0, Number.MAX_SAFE_INTEGER, copy, dropped);
+  // Entries the copy function refused leave the child (kernel: vma_iter_clear_gfp).
+  for (let i = 0; i < dropped.length; i += 2) {
+    child.store(dropped[i], dropped[i + 1], undefined);
   }
   return {
     strategy: "structural",
@@ -112,18 +114,6 @@ export function dupStructural<T>(
     taken: nodes,
     extra: dst.allocator.allocations - nodes,
   };
-}
-
-/** Entries in the leaves of an arena (a linear pass, no walk). */
-function countLeafEntries(a: Arena): number {
-  let n = 0;
-  for (let id = 1; id < a.next; id++) {
-    if (a.meta[id << 2] !== LEAF || (a.meta[(id << 2) + 2] & FREE) !== 0) continue;
-    const b = id * STRIDE;
-    const end = a.piv[b];
-    for (let i = 0; i <= end; i++) if (a.slots[b + i] !== undefined) n++;
-  }
-  return n;
 }
 
 /** Map every value under `node` (covering `[min, max]`); returns the entries seen. */

@@ -13,6 +13,11 @@
  * the node's max, so only `end` pivots are stored. Unused pivots stay 0 and unused slots stay
  * `undefined` (facts §1.3), which `validate()` checks.
  *
+ * Gaps live in blocks of their own, handed to a node id the first time it becomes an arange
+ * node and kept by that id (`meta[(id << 2) + 3]`, block 0 meaning none): leaves, nine nodes
+ * in ten, then carry no gap storage, which keeps a tree's arrays, and so a fork's copy of
+ * them, about a quarter smaller.
+ *
  * @example
  * ```ts
  * import { Arena, LEAF, STRIDE } from "./node.ts";
@@ -67,17 +72,21 @@ export class Arena {
   piv: number[];
   /** Per node: 16 slots (values in leaves, child ids in internal nodes). */
   slots: unknown[];
-  /** Per node: 10 gaps (arange nodes only). */
+  /** Per gap block: 10 gaps (block 0 is never handed out). */
   gaps: number[];
   /**
    * Per node, 4 bytes: the kind at `id << 2`, the arange gap offset (the kernel's metadata
-   * gap offset) at `(id << 2) + 1`, the {@link FREE} / {@link ABSORBED} flags at `+ 2`.
+   * gap offset) at `(id << 2) + 1`, the {@link FREE} / {@link ABSORBED} flags at `+ 2`, the
+   * node's gap block at `+ 3`.
    */
   meta: number[];
   /** Ids available. */
   capacity: number;
   /** The next never-used id. */
   next = 1;
+  /** Gap blocks available, and the next never-used one. */
+  gapCapacity = 0;
+  gapNext = 1;
 
   /**
    * @param capacity nodes to make room for up front; 0 allocates nothing until the first
@@ -86,24 +95,29 @@ export class Arena {
   constructor(capacity: number) {
     const cap = capacity > 0 ? capacity + 1 : 0;
     this.capacity = cap;
-    this.piv = doubleArray(cap * STRIDE);
-    this.slots = genericArray(cap * STRIDE);
-    this.gaps = doubleArray(cap * GAPS);
-    this.meta = smiArray(cap * 4);
+    // An empty arena shares the module's empty arrays: they are never written in place,
+    // only replaced (growth and copies make new arrays), so a tree costs nothing to make.
+    this.piv = cap > 0 ? doubleArray(cap * STRIDE) : EMPTY_DOUBLES;
+    this.slots = cap > 0 ? genericArray(cap * STRIDE) : EMPTY_GENERIC;
+    this.gaps = EMPTY_DOUBLES;
+    this.meta = cap > 0 ? smiArray(cap * 4) : EMPTY_SMIS;
   }
 
   /**
    * Become an exact copy of `src` (the same ids, so child links need no rewriting): one
-   * slice per array, which is how a fork copies the whole tree node by node at memcpy speed.
+   * slice per array over the used ids only, which is how a fork copies the whole tree
+   * node by node at memcpy speed.
    */
   copyFrom(src: Arena): void {
     const n = src.next;
     this.piv = src.piv.slice(0, n * STRIDE);
     this.slots = src.slots.slice(0, n * STRIDE);
-    this.gaps = src.gaps.slice(0, n * GAPS);
+    this.gaps = src.gaps.slice(0, src.gapNext * GAPS);
     this.meta = src.meta.slice(0, n * 4);
     this.capacity = n;
     this.next = n;
+    this.gapCapacity = src.gapNext;
+    this.gapNext = src.gapNext;
   }
 
   /** A never-used id, growing the arrays when full. Every array may move: re-read them. */
@@ -119,15 +133,15 @@ export class Arena {
     }
   }
 
+  /** Grow to `cap` ids: one `concat` with zeros per array (a memcpy, not a push per element). */
   #grow(cap: number): void {
-    for (let i = this.piv.length; i < cap * STRIDE; i++) this.piv.push(0);
-    for (let i = this.gaps.length; i < cap * GAPS; i++) this.gaps.push(0);
-    for (let i = this.meta.length; i < cap * 4; i++) this.meta.push(0);
-    for (let i = this.slots.length; i < cap * STRIDE; i++) this.slots.push(undefined);
+    this.piv = this.piv.concat(zeroDoubles(cap * STRIDE - this.piv.length));
+    this.meta = this.meta.concat(zeroSmis(cap * 4 - this.meta.length));
+    this.slots = this.slots.concat(undefinedSlots(cap * STRIDE - this.slots.length));
     this.capacity = cap;
   }
 
-  /** Zero node `id`, as a fresh allocation is (plain loops: `fill` calls into C++). */
+  /** Zero node `id`, for a pool that takes it back unused (plain loops: `fill` calls into C++). */
   clear(id: number): void {
     const b = id * STRIDE;
     const piv = this.piv;
@@ -139,11 +153,33 @@ export class Arena {
     const m = id << 2;
     if (this.meta[m] === ARANGE) {
       const gaps = this.gaps;
-      for (let i = id * GAPS; i < id * GAPS + GAPS; i++) gaps[i] = 0;
+      const g = this.meta[m + 3] * GAPS;
+      for (let i = g; i < g + GAPS; i++) gaps[i] = 0;
     }
+    // The gap block at `m + 3` stays with the id.
     this.meta[m] = 0;
     this.meta[m + 1] = 0;
     this.meta[m + 2] = 0;
+  }
+
+  /** Offset in `gaps` of arange node `id`'s gaps. */
+  gapBase(id: number): number {
+    return this.meta[(id << 2) + 3] * GAPS;
+  }
+
+  /** Offset of node `id`'s gaps, giving it a (zeroed) gap block if it has none yet. */
+  gapBlock(id: number): number {
+    const m = (id << 2) + 3;
+    const block = this.meta[m];
+    if (block !== 0) return block * GAPS;
+    if (this.gapNext >= this.gapCapacity) {
+      const cap = Math.max(4, this.gapCapacity * 2);
+      this.gaps = this.gaps.concat(zeroDoubles(cap * GAPS - this.gaps.length));
+      this.gapCapacity = cap;
+    }
+    const fresh = this.gapNext++;
+    this.meta[m] = fresh;
+    return fresh * GAPS;
   }
 
   /** `end` of node `id`. */
@@ -199,4 +235,39 @@ function smiArray(length: number): number[] {
   const out: number[] = [];
   for (let i = 0; i < length; i++) out.push(0);
   return out;
+}
+
+/** Shared empty arrays of each elements kind (never written: see the Arena constructor). */
+const EMPTY_DOUBLES: number[] = doubleArray(0);
+const EMPTY_SMIS: number[] = smiArray(0);
+const EMPTY_GENERIC: unknown[] = genericArray(0);
+
+/**
+ * Filler templates for growth, grown on demand up to {@link TEMPLATE_MAX} elements (at most
+ * about 1 MB kept in all); a larger growth builds its filler afresh.
+ */
+const TEMPLATE_MAX = 1 << 16;
+let doubleZeros: number[] = doubleArray(256);
+let smiZeros: number[] = smiArray(64);
+let undefinedFill: unknown[] = genericArray(256);
+
+/** `n` packed-double zeros to append (the template itself when the size matches). */
+function zeroDoubles(n: number): number[] {
+  if (n > TEMPLATE_MAX) return doubleArray(n);
+  if (doubleZeros.length < n) doubleZeros = doubleArray(Math.min(2 * n, TEMPLATE_MAX));
+  return doubleZeros.length === n ? doubleZeros : doubleZeros.slice(0, n);
+}
+
+/** `n` Smi zeros to append. */
+function zeroSmis(n: number): number[] {
+  if (n > TEMPLATE_MAX) return smiArray(n);
+  if (smiZeros.length < n) smiZeros = smiArray(Math.min(2 * n, TEMPLATE_MAX));
+  return smiZeros.length === n ? smiZeros : smiZeros.slice(0, n);
+}
+
+/** `n` empty slots to append. */
+function undefinedSlots(n: number): unknown[] {
+  if (n > TEMPLATE_MAX) return genericArray(n);
+  if (undefinedFill.length < n) undefinedFill = genericArray(Math.min(2 * n, TEMPLATE_MAX));
+  return undefinedFill.length === n ? undefinedFill : undefinedFill.slice(0, n);
 }

@@ -20,7 +20,7 @@
  */
 
 import { MAX_INDEX } from "../contract.ts";
-import { ARANGE, type Arena, GAPS, genericArray, STRIDE } from "./node.ts";
+import { ARANGE, type Arena, genericArray, STRIDE } from "./node.ts";
 
 /** Deeper than any tree can grow (the kernel's MAPLE_HEIGHT_MAX is 31). */
 export const MAX_DEPTH = 40;
@@ -176,12 +176,24 @@ export class BigNode {
   /** Append slots `from .. to` of `node`, whose implied max is `max`. */
   pushFrom(a: Arena, node: number, from: number, to: number, max: number): void {
     const b = node * STRIDE;
-    const end = a.piv[b];
-    const arange = a.meta[node << 2] === ARANGE;
-    const g = node * GAPS;
-    for (let i = from; i <= to; i++) {
-      this.push(a.slots[b + i], i < end ? a.piv[b + 1 + i] : max, arange ? a.gaps[g + i] : 0);
+    const piv = a.piv;
+    const src = a.slots;
+    const end = piv[b];
+    const slots = this.slots;
+    const pivots = this.pivots;
+    const gaps = this.gaps;
+    let n = this.count;
+    for (let i = from; i <= to; i++, n++) {
+      slots[n] = src[b + i];
+      pivots[n] = i < end ? piv[b + 1 + i] : max;
     }
+    if (a.meta[node << 2] === ARANGE) {
+      const g = a.gapBase(node);
+      for (let i = from, j = this.count; i <= to; i++, j++) gaps[j] = a.gaps[g + i];
+    } else {
+      for (let j = this.count; j < n; j++) gaps[j] = 0;
+    }
+    this.count = n;
   }
 
   /** Lower bound of entry `i`. */

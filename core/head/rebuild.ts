@@ -48,14 +48,19 @@ const built = new Int32Array(3);
 const builtMax = new Float64Array(3);
 const builtGap = new Float64Array(3);
 
-/** Nodes touched by the write in progress, to undo flags if it fails. */
+/**
+ * Nodes touched by the write in progress, to undo flags if it fails: stacks with explicit
+ * counts (resetting an array's `length` is a runtime call on every write).
+ */
 const absorbedList: number[] = [];
+let absorbedCount = 0;
 const takenList: number[] = [];
+let takenCount = 0;
 
 /** Mark `node` as copied into a big node (replaced, children reused). */
 function absorb(a: Arena, node: number): void {
   a.meta[(node << 2) + 2] |= ABSORBED;
-  absorbedList.push(node);
+  absorbedList[absorbedCount++] = node;
 }
 
 /** Record `node` and, unless its children were reused, its whole subtree as replaced. */
@@ -71,7 +76,7 @@ function drop(a: Arena, node: number, freed: number[]): void {
 /** Take a node from the pool, remembering it so a failed write can give it back. */
 function take(pool: NodePool): number {
   const node = pool.pop();
-  takenList.push(node);
+  takenList[takenCount++] = node;
   return node;
 }
 
@@ -194,20 +199,20 @@ export function rebuild(
 ): RebuildResult {
   result.first = null;
   result.bulkLeafSplit = false;
-  absorbedList.length = 0;
-  takenList.length = 0;
+  absorbedCount = 0;
+  takenCount = 0;
   try {
     rebuildLevels(core, pool, depth, bulk);
   } catch (error) {
     // Nothing was linked: give back what was taken, forget what was marked.
     const a = core.arena;
-    for (const node of absorbedList) a.meta[(node << 2) + 2] &= ~ABSORBED;
-    for (const node of takenList) if (node > 0) pool.push(node);
+    for (let i = 0; i < absorbedCount; i++) a.meta[(absorbedList[i] << 2) + 2] &= ~ABSORBED;
+    for (let i = 0; i < takenCount; i++) if (takenList[i] > 0) pool.push(takenList[i]);
     core.freed.length = 0;
     throw error;
   } finally {
-    absorbedList.length = 0;
-    takenList.length = 0;
+    absorbedCount = 0;
+    takenCount = 0;
   }
   return result;
 }

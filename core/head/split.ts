@@ -25,7 +25,6 @@
  */
 
 import { MAX_INDEX } from "../contract.ts";
-import { leafMaxGap, refreshGapOffset } from "./gaps.ts";
 import { ARANGE, type Arena, GAPS, LEAF, minSlotsOf, PIVOTS, slotsOf, STRIDE } from "./node.ts";
 import type { BigNode } from "./path.ts";
 
@@ -84,23 +83,44 @@ export function fillNode(
   }
   const piv = a.piv;
   const slots = a.slots;
+  const bigSlots = big.slots;
+  const bigPivots = big.pivots;
   const b = node * STRIDE;
   const end = to - from;
   a.meta[node << 2] = kind;
   piv[b] = end;
-  for (let j = 0; j <= end; j++) slots[b + j] = big.slots[from + j];
+  for (let j = 0; j <= end; j++) slots[b + j] = bigSlots[from + j];
   for (let j = end + 1; j < STRIDE; j++) slots[b + j] = undefined;
-  for (let j = 0; j < end; j++) piv[b + 1 + j] = big.pivots[from + j];
+  for (let j = 0; j < end; j++) piv[b + 1 + j] = bigPivots[from + j];
   for (let j = end; j < PIVOTS; j++) piv[b + 1 + j] = 0;
   if (!trackGaps) return 0;
+  let best = 0;
   if (kind === ARANGE) {
+    // Copy the children's gaps and find the largest (the gap offset) in the same pass.
+    const g = a.gapBlock(node);
     const gaps = a.gaps;
-    const g = node * GAPS;
-    for (let j = 0; j <= end; j++) gaps[g + j] = big.gaps[from + j];
+    const bigGaps = big.gaps;
+    let at = 0;
+    for (let j = 0; j <= end; j++) {
+      const gap = bigGaps[from + j];
+      gaps[g + j] = gap;
+      if (gap > best) {
+        best = gap;
+        at = j;
+      }
+    }
     for (let j = end + 1; j < GAPS; j++) gaps[g + j] = 0;
-    return refreshGapOffset(a, node);
+    a.meta[(node << 2) + 1] = at;
+    return best;
   }
-  return leafMaxGap(a, node, big.lo(from), big.pivots[to]);
+  // A leaf's largest empty run, from the big node's explicit bounds (no second pass).
+  let lo = big.lo(from);
+  for (let j = 0; j <= end; j++) {
+    const hi = bigPivots[from + j];
+    if (bigSlots[from + j] === undefined && hi - lo + 1 > best) best = hi - lo + 1;
+    lo = hi + 1;
+  }
+  return best;
 }
 
 /** Whether a slice would be a valid non-root node: not under-filled unless right-most. */

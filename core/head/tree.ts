@@ -42,14 +42,13 @@ import { write } from "./write.ts";
 export class MapleTreeImpl<T> implements MapleTree<T> {
   /** The state shared with the modules of this folder. */
   readonly core: TreeCore;
-  dupReport: DupReport | undefined = undefined;
   static readonly #walker = new LeafWalker();
 
   /**
    * @param options tree options (see the contract)
-   * @param capacity nodes to make room for up front (dup sizes the copy)
+   * @param capacity nodes to make room for up front (0: none until the first store)
    */
-  constructor(options: TreeOptions = {}, capacity = 8) {
+  constructor(options: TreeOptions = {}, capacity = 0) {
     const budget = options.nodeBudget ?? null;
     if (budget !== null && (!Number.isInteger(budget) || budget < 0)) {
       throw new RangeError(`nodeBudget must be a non-negative integer, got ${budget}`);
@@ -59,6 +58,12 @@ export class MapleTreeImpl<T> implements MapleTree<T> {
 
   get allocRange(): boolean {
     return this.core.allocRange;
+  }
+
+  get dupReport(): DupReport | undefined {
+    const core = this.core;
+    if (core.dupNodes >= 0) core.settleDupReport();
+    return core.dupReport;
   }
 
   store(first: number, last: number, value: T | undefined): void {
@@ -157,6 +162,7 @@ export class MapleTreeImpl<T> implements MapleTree<T> {
 
   clear(): void {
     const core = this.core;
+    if (core.dupNodes >= 0) core.settleDupReport();
     if (core.root !== 0) freeSubtree(core, core.root);
     core.root = 0;
     core.rootValue = undefined;
@@ -173,8 +179,9 @@ export class MapleTreeImpl<T> implements MapleTree<T> {
     const child = new MapleTreeImpl<T>({
       allocRange: this.allocRange,
       nodeBudget: this.core.allocator.budget ?? undefined,
-    }, 0);
-    child.dupReport = dupStructural(this, child, copy);
+    });
+    const report = dupStructural(this, child, copy);
+    if (report !== undefined) child.core.dupReport = report;
     return child;
   }
 

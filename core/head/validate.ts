@@ -115,7 +115,7 @@ function checkNode(
   if (leaf) return checkLeaf(core, a, node, name, min, max, walk);
   let best = 0;
   lo = min;
-  const g = node * GAPS;
+  const g = kind === ARANGE ? a.gapBase(node) : 0;
   for (let i = 0; i <= end; i++) {
     const hi = i < end ? a.piv[b + 1 + i] : max;
     const child = a.slots[b + i];

@@ -6,7 +6,7 @@
 
 import assert from "node:assert/strict";
 import { MapleInvariantError } from "../contract.ts";
-import { GAPS, STRIDE } from "./node.ts";
+import { STRIDE } from "./node.ts";
 import { MapleTreeImpl } from "./tree.ts";
 
 function tree(): MapleTreeImpl<number> {
@@ -47,7 +47,7 @@ Deno.test("validate: two empty ranges in a row", () => {
 
 Deno.test("validate: stale gap", () => {
   const t = tree();
-  t.core.arena.gaps[t.core.root * GAPS] += 1;
+  t.core.arena.gaps[t.core.arena.gapBase(t.core.root)] += 1;
   expectRule(t, "gap", /^root$/);
 });
 

@@ -11,8 +11,10 @@
  *   ranges are never adjacent (facts §1.4);
  * - empty written up to the end of a leaf that is not the last one is a spanning store, so
  *   it can merge with an empty range at the start of the next leaf;
- * - a case that needs nodes requests its worst case from the pool (split 1 + 2h, rebalance
- *   and spanning store 1 + 3h, root expand 1) before anything changes (facts §6.2).
+ * - a case that needs nodes requests them from the pool before anything changes: a split
+ *   what it can take given the lowest ancestor with room (at most 1 + 2h; 6.16's "vacant
+ *   height", facts §6.5), rebalance and spanning store their worst case 1 + 3h, root expand 1
+ *   (facts §6.2); the in-place cases nothing. A write therefore allocates only what it uses.
  *
  * @example
  * ```ts
@@ -181,12 +183,30 @@ export function planWrite(
     plan.kind = "node-store";
   } else if (newCount > slotsOf(LEAF)) {
     plan.kind = "split";
-    plan.request = 1 + 2 * h;
+    plan.request = splitRequest(core);
   } else {
     plan.kind = "rebalance";
     plan.request = 1 + 3 * h;
   }
   return plan;
+}
+
+/**
+ * Nodes a split of the leaf on `core.left` can take (6.16's "vacant height"): two per level
+ * that splits, plus one for the lowest ancestor with room for one more child, which absorbs
+ * the split by being rebuilt. Without such an ancestor the root splits too: 2 per level plus
+ * a new root, the 1 + 2h worst case. A push into a sibling takes two nodes at its level and
+ * stops the ripple at the parent, so it never needs more.
+ */
+function splitRequest(core: TreeCore): number {
+  const a = core.arena;
+  const lp = core.left;
+  const ld = core.leafDepth;
+  const room = slotsOf(core.internalKind) - 2;
+  for (let d = ld - 1; d >= 0; d--) {
+    if (a.piv[lp.node[d] * STRIDE] <= room) return 2 * (ld - d) + 1;
+  }
+  return 2 * core.height + 1;
 }
 
 /** Fill `core.big` with the leaf level after the planned write. */
@@ -216,11 +236,12 @@ function fillLeafBig(core: TreeCore, spanning: boolean, value: unknown): void {
 /** Hand back the nodes a committed write replaced: to a promised pool, else to the allocator. */
 function releaseFreed(core: TreeCore, pool: NodePool): void {
   const freed = core.freed;
-  for (let i = 0; i < freed.length; i++) {
-    if (pool.promised) pool.push(freed[i]);
-    else core.allocator.free(freed[i]);
+  // Pop rather than reset `length`: most writes free nothing, and a length store is a call.
+  while (freed.length > 0) {
+    const node = freed.pop() as number;
+    if (pool.promised) pool.push(node);
+    else core.allocator.free(node);
   }
-  freed.length = 0;
 }
 
 /** Result flags of the last write (the bulk fix-up watches `bulkLeafSplit`). */
@@ -238,6 +259,8 @@ export function write(
   value: unknown,
   bulk: boolean,
 ): unknown {
+  // A dup report still to be counted must see the tree as the dup left it.
+  if (core.dupNodes >= 0) core.settleDupReport();
   const p = planWrite(core, index, last, value, bulk);
   const previous = p.previous;
   lastWrite.kind = p.kind;
