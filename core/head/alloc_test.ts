@@ -229,3 +229,37 @@ Deno.test("alloc: a dup's report counts the entries copied, even after the copy 
   });
   kept.validate();
 });
+
+Deno.test("alloc: a dup of a tree with free nodes and gap blocks keeps working", () => {
+  for (const allocRange of [true, false]) {
+    const source = ranges(400, allocRange);
+    // Erasing every third entry and storing across others frees nodes (and gap blocks).
+    for (let i = 0; i < 400; i += 3) source.erase(10 * i);
+    for (let i = 0; i < 400; i += 17) source.store(10 * i + 2, 10 * i + 25, -i);
+    const arena = source.core.arena;
+    assert.ok(arena.next - 1 > source.allocatorStats().live, "the source has free ids");
+    if (allocRange) {
+      // Freed nodes give their gap blocks back: the blocks track the live arange nodes.
+      const aranges = source.nodeCounts().aranges;
+      const blocks = arena.gapNext - 1;
+      assert.ok(blocks >= aranges && blocks < 2 * aranges + 8, `${blocks} gap blocks`);
+    }
+    const child = source.dup();
+    child.validate();
+    assert.deepEqual([...child.entries()], [...source.entries()]);
+    assert.deepEqual(child.nodeCounts(), source.nodeCounts());
+    assert.deepEqual(child.allocatorStats().live, source.allocatorStats().live);
+    // The same writes on both trees give the same entries: the copy reuses its free ids
+    // and gap blocks as the source does, and shares none of them.
+    for (let i = 0; i < 400; i += 7) {
+      for (const tree of [source, child]) tree.store(10 * i + 1, 10 * i + 33, i);
+    }
+    for (let i = 1; i < 400; i += 5) {
+      for (const tree of [source, child]) tree.erase(10 * i + 4);
+    }
+    child.validate();
+    source.validate();
+    assert.deepEqual([...child.entries()], [...source.entries()]);
+    assert.equal(child.allocatorStats().live, child.nodeCounts().total);
+  }
+});

@@ -26,7 +26,7 @@
  */
 
 import { MapleAllocationError } from "../contract.ts";
-import { Arena, FREE, STRIDE } from "./node.ts";
+import { ABSORBED, Arena, FREE, STRIDE, USE_BITS } from "./node.ts";
 
 /** Counts every node a tree takes and gives back. */
 export class NodeAllocator {
@@ -90,25 +90,23 @@ export class NodeAllocator {
     // reset here. Its stale pivots and gaps are not zeroed: every node taken from a pool is
     // initialised in full by fillNode (split.ts) before the tree links it, so zeroing them
     // as the slab does (facts §6.1) would write every field twice.
-    const m = reused << 2;
     const meta = this.arena.meta;
-    meta[m] = 0;
-    meta[m + 1] = 0;
-    meta[m + 2] = 0;
+    meta[reused] &= ~USE_BITS;
     return reused;
   }
 
   /** Give a node back. */
   free(id: number): void {
     const arena = this.arena;
-    if ((arena.meta[(id << 2) + 2] & FREE) !== 0) throw new Error(`double free of node n${id}`);
+    if ((arena.meta[id] & FREE) !== 0) throw new Error(`double free of node n${id}`);
     // Drop the values the node held, so they can be collected. Slots past `end` are empty
     // already (facts §1.3), and so is every slot of a pooled node that was never filled.
     const slots = arena.slots;
     const b = id * STRIDE;
     const last = b + arena.piv[b];
     for (let i = b; i <= last; i++) slots[i] = undefined;
-    arena.meta[(id << 2) + 2] = FREE;
+    arena.meta[id] = (arena.meta[id] & ~(FREE | ABSORBED)) | FREE;
+    arena.releaseGaps(id);
     this.frees++;
     (this.#freeList ??= []).push(id);
   }
@@ -180,7 +178,7 @@ export class NodePool {
   /** Return a node the operation no longer needs (the kernel recycles in non-RCU mode). */
   push(id: number): void {
     const arena = this.#allocator.arena;
-    if (arena.meta[id << 2] !== 0) arena.clear(id);
+    if ((arena.meta[id] & USE_BITS) !== 0) arena.clear(id);
     this.#nodes.push(id);
   }
 

@@ -17,7 +17,7 @@
 
 import { type DupReport, MAX_INDEX } from "../contract.ts";
 import { NodeAllocator, NodePool } from "./allocator.ts";
-import { ARANGE, type Arena, FREE, LEAF, RANGE, STRIDE } from "./node.ts";
+import { ARANGE, type Arena, FREE, KIND, LEAF, RANGE, STRIDE } from "./node.ts";
 import { BigNode, Path } from "./path.ts";
 
 /** The write cases of facts §5.1, counted per tree so tests can see which path ran. */
@@ -180,7 +180,7 @@ export function countLeafEntries(a: Arena): number {
   const slots = a.slots;
   let n = 0;
   for (let id = 1; id < a.next; id++) {
-    if (meta[id << 2] !== LEAF || (meta[(id << 2) + 2] & FREE) !== 0) continue;
+    if ((meta[id] & KIND) !== LEAF || (meta[id] & FREE) !== 0) continue;
     const b = id * STRIDE;
     const end = a.piv[b];
     for (let i = 0; i <= end; i++) if (slots[b + i] !== undefined) n++;

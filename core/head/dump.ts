@@ -15,7 +15,7 @@
 
 import { MAX_INDEX } from "../contract.ts";
 import type { TreeCore } from "./core.ts";
-import { ARANGE, type Arena, LEAF, STRIDE } from "./node.ts";
+import { ARANGE, type Arena, AT_BITS, AT_SHIFT, KIND, LEAF, STRIDE } from "./node.ts";
 
 const KIND_NAMES: Record<number, string> = {
   [LEAF]: "leaf_64",
@@ -63,12 +63,12 @@ function dumpNode(
   const pad = "  ".repeat(depth);
   const b = node * STRIDE;
   const end = a.piv[b];
-  const kind = a.meta[node << 2];
+  const kind = a.meta[node] & KIND;
   let contents = "";
   if (kind === ARANGE) {
     const g = a.gapBase(node);
     const gaps = a.gaps.slice(g, g + end + 1).join(" ");
-    contents = `gaps ${gaps} | end ${end} gap-offset ${a.meta[(node << 2) + 1]} | `;
+    contents = `gaps ${gaps} | end ${end} gap-offset ${(a.meta[node] & AT_BITS) >> AT_SHIFT} | `;
   }
   const pivots = a.piv.slice(b + 1, b + 1 + end).join(" ");
   lines.push(

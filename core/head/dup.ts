@@ -22,7 +22,7 @@
 
 import type { DupReport } from "../contract.ts";
 import type { TreeCore } from "./core.ts";
-import { type Arena, LEAF, STRIDE } from "./node.ts";
+import { type Arena, KIND, LEAF, STRIDE } from "./node.ts";
 import { LeafWalker } from "./read.ts";
 import type { MapleCursorImpl } from "./cursor.ts";
 
@@ -127,7 +127,7 @@ function mapValues<T>(
 ): number {
   const b = node * STRIDE;
   const end = a.piv[b];
-  const leaf = a.meta[node << 2] === LEAF;
+  const leaf = (a.meta[node] & KIND) === LEAF;
   let n = 0;
   let lo = min;
   for (let i = 0; i <= end; i++) {

@@ -11,7 +11,7 @@
  * import { Arena, LEAF, STRIDE } from "./node.ts";
  * const a = new Arena(2);
  * const leaf = a.take();
- * a.meta[leaf << 2] = LEAF;
+ * a.meta[leaf] = LEAF;
  * a.slots[leaf * STRIDE] = "a";
  * a.piv[leaf * STRIDE + 1] = 9;
  * a.piv[leaf * STRIDE] = 1;
@@ -23,7 +23,7 @@
 
 import type { Area } from "../contract.ts";
 import type { TreeCore } from "./core.ts";
-import { type Arena, GAPS, LEAF, STRIDE } from "./node.ts";
+import { type Arena, AT_BITS, AT_SHIFT, BLOCK_SHIFT, GAPS, KIND, LEAF, STRIDE } from "./node.ts";
 import { MAX_DEPTH, type Path } from "./path.ts";
 
 /** Largest empty run of a leaf covering `[min, max]`. */
@@ -63,15 +63,15 @@ export function refreshGapOffset(a: Arena, node: number): number {
       at = i;
     }
   }
-  a.meta[(node << 2) + 1] = at;
+  a.meta[node] = (a.meta[node] & ~AT_BITS) | (at << AT_SHIFT);
   return best;
 }
 
 /** Largest empty run under a node covering `[min, max]`. */
 export function nodeMaxGap(a: Arena, node: number, min: number, max: number): number {
-  return a.meta[node << 2] === LEAF
+  return (a.meta[node] & KIND) === LEAF
     ? leafMaxGap(a, node, min, max)
-    : a.gaps[a.gapBase(node) + a.meta[(node << 2) + 1]];
+    : a.gaps[a.gapBase(node) + ((a.meta[node] & AT_BITS) >> AT_SHIFT)];
 }
 
 /**
@@ -84,12 +84,13 @@ export function updateGaps(a: Arena, path: Path, depth: number): void {
   let gap = nodeMaxGap(a, path.node[depth], path.min[depth], path.max[depth]);
   for (let d = depth; d > 0; d--) {
     // `gap` is the largest gap under path.node[d]; record it in the parent.
-    const pm = path.node[d - 1] << 2;
-    const g = meta[pm + 3] * GAPS;
+    const pm = path.node[d - 1];
+    const word = meta[pm];
+    const g = ((word >> BLOCK_SHIFT) - 1) * GAPS;
     const off = path.off[d - 1];
     const old = gaps[g + off];
     if (old === gap) return;
-    const at = meta[pm + 1];
+    const at = (word & AT_BITS) >> AT_SHIFT;
     const parentMax = gaps[g + at];
     gaps[g + off] = gap;
     if (at === off) {
@@ -100,7 +101,8 @@ export function updateGaps(a: Arena, path: Path, depth: number): void {
         if (gap <= others) gap = refreshGapOffset(a, path.node[d - 1]);
       }
     } else if (gap > parentMax) {
-      meta[pm + 1] = off; // strictly larger than every other gap: the new largest
+      // Strictly larger than every other gap: the new largest.
+      meta[pm] = (word & ~AT_BITS) | (off << AT_SHIFT);
     } else {
       return; // the parent's largest gap is unchanged, and so is everything above it
     }
@@ -181,7 +183,7 @@ function searchForward(
         lo = hi + 1;
       }
     } else {
-      const g = meta[(node << 2) + 3] * GAPS;
+      const g = ((meta[node] >> BLOCK_SHIFT) - 1) * GAPS;
       let child = 0;
       for (; i <= end; i++) {
         if (lo > wmax) return false;
@@ -267,7 +269,7 @@ function searchReverse(
         hi = lo - 1;
       }
     } else {
-      const g = meta[(node << 2) + 3] * GAPS;
+      const g = ((meta[node] >> BLOCK_SHIFT) - 1) * GAPS;
       let child = 0;
       for (; i >= 0; i--) {
         if (hi < wmin) return false;

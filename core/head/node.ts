@@ -4,26 +4,28 @@
  * A node is a small integer id (0 is "no node"). Its data lives in flat arrays at
  * `id * STRIDE`: `piv[base]` is `end` (the last used slot) and `piv[base + 1 + i]` is pivot
  * `i`; `slots[base + i]` is slot `i` (a user value in a leaf, a child id in an internal
- * node); arange nodes keep `gaps[id * GAPS + i]`. A walk down the tree then touches about
- * two cache lines per level, as the kernel's 256-byte nodes do, instead of chasing a chain
- * of small objects (measured: about 3x faster random loads in a tree of 100,000 ranges).
+ * node); arange nodes keep 10 gaps in a block of `gaps` (below). A walk down the tree then
+ * touches about two cache lines per level, as the kernel's 256-byte nodes do, instead of
+ * chasing a chain of small objects (measured: about 3x faster random loads in a tree of
+ * 100,000 ranges).
  *
  * A node covers an implied interval `[min, max]` handed down by its parent (the root covers
  * `[0, MAX_INDEX]`). Slot `i` covers `[pivot(i-1) + 1, pivot(i)]`; the last used slot runs to
  * the node's max, so only `end` pivots are stored. Unused pivots stay 0 and unused slots stay
  * `undefined` (facts §1.3), which `validate()` checks.
  *
- * Gaps live in blocks of their own, handed to a node id the first time it becomes an arange
- * node and kept by that id (`meta[(id << 2) + 3]`, block 0 meaning none): leaves, nine nodes
- * in ten, then carry no gap storage, which keeps a tree's arrays, and so a fork's copy of
- * them, about a quarter smaller.
+ * Gaps live in blocks of their own, handed to a node id when it becomes an arange node and
+ * given back when the id is freed (`meta[id] >> BLOCK_SHIFT`: block `b >= 1` sits at
+ * `(b - 1) * GAPS`, 0 meaning none). Leaves, nine nodes in ten, carry no gap storage, and
+ * the blocks in use stay close to the live arange nodes however often nodes are replaced:
+ * a tree's arrays, and so a fork's copy of them, stay small.
  *
  * @example
  * ```ts
  * import { Arena, LEAF, STRIDE } from "./node.ts";
  * const arena = new Arena(4);
  * const leaf = arena.take();
- * arena.meta[leaf << 2] = LEAF; // kind
+ * arena.meta[leaf] = LEAF; // kind
  * arena.slots[leaf * STRIDE] = "a";
  * arena.piv[leaf * STRIDE + 1] = 9; // slot 0 covers [min, 9], slot 1 covers [10, max]
  * arena.piv[leaf * STRIDE] = 1; // end
@@ -48,10 +50,20 @@ export const GAPS = ARANGE_SLOTS;
 /** Pivots a node can hold. */
 export const PIVOTS = RANGE_SLOTS - 1;
 
-/** Flag: the node is free (on the free list). */
-export const FREE = 1;
-/** Flag: during one write, the node's data was copied into a big node (it is replaced). */
-export const ABSORBED = 2;
+/** Bits of a node's `meta` word holding its kind. */
+export const KIND = 3;
+/** Shift of the arange gap offset (4 bits) in a node's `meta` word. */
+export const AT_SHIFT = 2;
+/** Bits of a node's `meta` word holding the arange gap offset. */
+export const AT_BITS = 15 << AT_SHIFT;
+/** Flag bit: the node is free (on the free list). */
+export const FREE = 1 << 6;
+/** Flag bit: during one write, the node's data was copied into a big node (it is replaced). */
+export const ABSORBED = 1 << 7;
+/** Shift of the gap block number in a node's `meta` word (bits below it are per use). */
+export const BLOCK_SHIFT = 8;
+/** Bits of a node's `meta` word that describe its current use (all but the gap block). */
+export const USE_BITS = (1 << BLOCK_SHIFT) - 1;
 
 /** Slots of a node of `kind`. */
 export function slotsOf(kind: number): number {
@@ -72,12 +84,13 @@ export class Arena {
   piv: number[];
   /** Per node: 16 slots (values in leaves, child ids in internal nodes). */
   slots: unknown[];
-  /** Per gap block: 10 gaps (block 0 is never handed out). */
+  /** Per gap block: 10 gaps (block `b` at `(b - 1) * GAPS`). */
   gaps: number[];
   /**
-   * Per node, 4 bytes: the kind at `id << 2`, the arange gap offset (the kernel's metadata
-   * gap offset) at `(id << 2) + 1`, the {@link FREE} / {@link ABSORBED} flags at `+ 2`, the
-   * node's gap block at `+ 3`.
+   * Per node, one small integer: the kind in the low bits ({@link KIND}), the arange gap
+   * offset (the kernel's metadata gap offset) at {@link AT_SHIFT}, the {@link FREE} and
+   * {@link ABSORBED} flags, and the node's gap block from {@link BLOCK_SHIFT} up. One word
+   * rather than four keeps the array a fork copies small.
    */
   meta: number[];
   /** Ids available. */
@@ -87,6 +100,8 @@ export class Arena {
   /** Gap blocks available, and the next never-used one. */
   gapCapacity = 0;
   gapNext = 1;
+  /** Blocks given back by freed nodes, reused first (made on the first give-back). */
+  gapFree: number[] | null = null;
 
   /**
    * @param capacity nodes to make room for up front; 0 allocates nothing until the first
@@ -100,24 +115,27 @@ export class Arena {
     this.piv = cap > 0 ? doubleArray(cap * STRIDE) : EMPTY_DOUBLES;
     this.slots = cap > 0 ? genericArray(cap * STRIDE) : EMPTY_GENERIC;
     this.gaps = EMPTY_DOUBLES;
-    this.meta = cap > 0 ? smiArray(cap * 4) : EMPTY_SMIS;
+    this.meta = cap > 0 ? smiArray(cap) : EMPTY_SMIS;
   }
 
   /**
    * Become an exact copy of `src` (the same ids, so child links need no rewriting): one
    * slice per array over the used ids only, which is how a fork copies the whole tree
-   * node by node at memcpy speed.
+   * node by node at memcpy speed. (Compacting the copy to the live ids, moving the few
+   * nodes above the free ids into them, copied fewer bytes but measured no faster.)
    */
   copyFrom(src: Arena): void {
     const n = src.next;
     this.piv = src.piv.slice(0, n * STRIDE);
     this.slots = src.slots.slice(0, n * STRIDE);
-    this.gaps = src.gaps.slice(0, src.gapNext * GAPS);
-    this.meta = src.meta.slice(0, n * 4);
+    this.meta = src.meta.slice(0, n);
+    this.gaps = src.gaps.slice(0, (src.gapNext - 1) * GAPS);
     this.capacity = n;
     this.next = n;
     this.gapCapacity = src.gapNext;
     this.gapNext = src.gapNext;
+    const free = src.gapFree;
+    this.gapFree = free === null || free.length === 0 ? null : free.slice();
   }
 
   /** A never-used id, growing the arrays when full. Every array may move: re-read them. */
@@ -136,7 +154,7 @@ export class Arena {
   /** Grow to `cap` ids: one `concat` with zeros per array (a memcpy, not a push per element). */
   #grow(cap: number): void {
     this.piv = this.piv.concat(zeroDoubles(cap * STRIDE - this.piv.length));
-    this.meta = this.meta.concat(zeroSmis(cap * 4 - this.meta.length));
+    this.meta = this.meta.concat(zeroSmis(cap - this.meta.length));
     this.slots = this.slots.concat(undefinedSlots(cap * STRIDE - this.slots.length));
     this.capacity = cap;
   }
@@ -150,36 +168,51 @@ export class Arena {
       piv[i] = 0;
       slots[i] = undefined;
     }
-    const m = id << 2;
-    if (this.meta[m] === ARANGE) {
+    const word = this.meta[id];
+    if ((word & KIND) === ARANGE && word >> BLOCK_SHIFT !== 0) {
       const gaps = this.gaps;
-      const g = this.meta[m + 3] * GAPS;
+      const g = ((word >> BLOCK_SHIFT) - 1) * GAPS;
       for (let i = g; i < g + GAPS; i++) gaps[i] = 0;
     }
-    // The gap block at `m + 3` stays with the id.
-    this.meta[m] = 0;
-    this.meta[m + 1] = 0;
-    this.meta[m + 2] = 0;
+    // The gap block stays with the id.
+    this.meta[id] = word & ~USE_BITS;
   }
 
   /** Offset in `gaps` of arange node `id`'s gaps. */
   gapBase(id: number): number {
-    return this.meta[(id << 2) + 3] * GAPS;
+    return ((this.meta[id] >> BLOCK_SHIFT) - 1) * GAPS;
   }
 
-  /** Offset of node `id`'s gaps, giving it a (zeroed) gap block if it has none yet. */
+  /**
+   * Offset of node `id`'s gaps, giving it a gap block if it has none yet. The block's
+   * contents are stale: the caller (fillNode in split.ts) writes all {@link GAPS} of them.
+   */
   gapBlock(id: number): number {
-    const m = (id << 2) + 3;
-    const block = this.meta[m];
-    if (block !== 0) return block * GAPS;
+    const word = this.meta[id];
+    const block = word >> BLOCK_SHIFT;
+    if (block !== 0) return (block - 1) * GAPS;
+    const reused = this.gapFree === null ? undefined : this.gapFree.pop();
+    if (reused !== undefined) {
+      this.meta[id] = word | (reused << BLOCK_SHIFT);
+      return (reused - 1) * GAPS;
+    }
     if (this.gapNext >= this.gapCapacity) {
       const cap = Math.max(4, this.gapCapacity * 2);
-      this.gaps = this.gaps.concat(zeroDoubles(cap * GAPS - this.gaps.length));
+      this.gaps = this.gaps.concat(zeroDoubles((cap - 1) * GAPS - this.gaps.length));
       this.gapCapacity = cap;
     }
     const fresh = this.gapNext++;
-    this.meta[m] = fresh;
-    return fresh * GAPS;
+    this.meta[id] = word | (fresh << BLOCK_SHIFT);
+    return (fresh - 1) * GAPS;
+  }
+
+  /** Give node `id`'s gap block (if any) back for the next arange node: `id` is being freed. */
+  releaseGaps(id: number): void {
+    const word = this.meta[id];
+    const block = word >> BLOCK_SHIFT;
+    if (block === 0) return;
+    this.meta[id] = word & USE_BITS;
+    (this.gapFree ??= []).push(block);
   }
 
   /** `end` of node `id`. */

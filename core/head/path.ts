@@ -20,7 +20,7 @@
  */
 
 import { MAX_INDEX } from "../contract.ts";
-import { ARANGE, type Arena, genericArray, STRIDE } from "./node.ts";
+import { ARANGE, type Arena, genericArray, KIND, STRIDE } from "./node.ts";
 
 /** Deeper than any tree can grow (the kernel's MAPLE_HEIGHT_MAX is 31). */
 export const MAX_DEPTH = 40;
@@ -187,7 +187,7 @@ export class BigNode {
       slots[n] = src[b + i];
       pivots[n] = i < end ? piv[b + 1 + i] : max;
     }
-    if (a.meta[node << 2] === ARANGE) {
+    if ((a.meta[node] & KIND) === ARANGE) {
       const g = a.gapBase(node);
       for (let i = from, j = this.count; i <= to; i++, j++) gaps[j] = a.gaps[g + i];
     } else {

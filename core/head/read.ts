@@ -22,7 +22,7 @@
  */
 
 import { MAX, type TreeCore } from "./core.ts";
-import { Arena, LEAF, STRIDE } from "./node.ts";
+import { Arena, KIND, LEAF, STRIDE } from "./node.ts";
 import { nextNode, Path, prevNode, walkTo } from "./path.ts";
 
 /** Value covering `index`: a linear pivot scan per level, no allocation. */
@@ -38,7 +38,7 @@ export function load(core: TreeCore, index: number): unknown {
     const end = piv[b];
     let off = 0;
     while (off < end && piv[b + 1 + off] < index) off++;
-    if (meta[node << 2] === LEAF) return slots[b + off];
+    if ((meta[node] & KIND) === LEAF) return slots[b + off];
     node = slots[b + off] as number;
   }
 }
@@ -64,7 +64,7 @@ export class LeafWalker {
     if (root === 0) {
       const v = this.#virtual;
       const leaf = 1;
-      v.meta[leaf << 2] = LEAF;
+      v.meta[leaf] = LEAF;
       const b = leaf * STRIDE;
       v.slots[b] = core.rootValue;
       v.slots[b + 1] = undefined;

@@ -31,7 +31,7 @@
 import type { NodePool } from "./allocator.ts";
 import { MAX, type TreeCore, type WriteCase } from "./core.ts";
 import { updateGaps } from "./gaps.ts";
-import { ABSORBED, type Arena, LEAF, minSlotsOf, slotsOf, STRIDE } from "./node.ts";
+import { ABSORBED, type Arena, KIND, LEAF, minSlotsOf, slotsOf, STRIDE } from "./node.ts";
 import { type BigNode, nextNode, slotMax, slotMin } from "./path.ts";
 import {
   bulkSplit,
@@ -59,13 +59,13 @@ let takenCount = 0;
 
 /** Mark `node` as copied into a big node (replaced, children reused). */
 function absorb(a: Arena, node: number): void {
-  a.meta[(node << 2) + 2] |= ABSORBED;
+  a.meta[node] |= ABSORBED;
   absorbedList[absorbedCount++] = node;
 }
 
 /** Record `node` and, unless its children were reused, its whole subtree as replaced. */
 function drop(a: Arena, node: number, freed: number[]): void {
-  if ((a.meta[(node << 2) + 2] & ABSORBED) === 0 && a.meta[node << 2] !== LEAF) {
+  if ((a.meta[node] & ABSORBED) === 0 && (a.meta[node] & KIND) !== LEAF) {
     const b = node * STRIDE;
     const end = a.piv[b];
     for (let i = 0; i <= end; i++) drop(a, a.slots[b + i] as number, freed);
@@ -206,7 +206,7 @@ export function rebuild(
   } catch (error) {
     // Nothing was linked: give back what was taken, forget what was marked.
     const a = core.arena;
-    for (let i = 0; i < absorbedCount; i++) a.meta[(absorbedList[i] << 2) + 2] &= ~ABSORBED;
+    for (let i = 0; i < absorbedCount; i++) a.meta[absorbedList[i]] &= ~ABSORBED;
     for (let i = 0; i < takenCount; i++) if (takenList[i] > 0) pool.push(takenList[i]);
     core.freed.length = 0;
     throw error;
@@ -310,7 +310,7 @@ function finishAtRoot(
     // A root with one child gives way to the child, as often as needed.
     let root = b.slots[0] as number;
     height--;
-    while (a.meta[root << 2] !== LEAF && a.piv[root * STRIDE] === 0) {
+    while ((a.meta[root] & KIND) !== LEAF && a.piv[root * STRIDE] === 0) {
       freed.push(root);
       root = a.slots[root * STRIDE] as number;
       height--;

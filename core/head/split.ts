@@ -25,7 +25,19 @@
  */
 
 import { MAX_INDEX } from "../contract.ts";
-import { ARANGE, type Arena, GAPS, LEAF, minSlotsOf, PIVOTS, slotsOf, STRIDE } from "./node.ts";
+import {
+  ARANGE,
+  type Arena,
+  AT_BITS,
+  AT_SHIFT,
+  GAPS,
+  KIND,
+  LEAF,
+  minSlotsOf,
+  PIVOTS,
+  slotsOf,
+  STRIDE,
+} from "./node.ts";
 import type { BigNode } from "./path.ts";
 
 /** Move a cut off an empty slot: right if the right part stays above minimum, else left. */
@@ -87,7 +99,7 @@ export function fillNode(
   const bigPivots = big.pivots;
   const b = node * STRIDE;
   const end = to - from;
-  a.meta[node << 2] = kind;
+  a.meta[node] = (a.meta[node] & ~KIND) | kind;
   piv[b] = end;
   for (let j = 0; j <= end; j++) slots[b + j] = bigSlots[from + j];
   for (let j = end + 1; j < STRIDE; j++) slots[b + j] = undefined;
@@ -110,7 +122,7 @@ export function fillNode(
       }
     }
     for (let j = end + 1; j < GAPS; j++) gaps[g + j] = 0;
-    a.meta[(node << 2) + 1] = at;
+    a.meta[node] = (a.meta[node] & ~AT_BITS) | (at << AT_SHIFT);
     return best;
   }
   // A leaf's largest empty run, from the big node's explicit bounds (no second pass).

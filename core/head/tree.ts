@@ -33,7 +33,7 @@ import { dumpTree } from "./dump.ts";
 import { dupStructural } from "./dup.ts";
 import { checkAreaArgs, emptyArea } from "./gaps.ts";
 import { checkKey, checkRange } from "./keys.ts";
-import { ARANGE, type Arena, LEAF, RANGE, STRIDE } from "./node.ts";
+import { ARANGE, type Arena, KIND, LEAF, RANGE, STRIDE } from "./node.ts";
 import { LeafWalker, load } from "./read.ts";
 import { validateTree } from "./validate.ts";
 import { write } from "./write.ts";
@@ -224,7 +224,7 @@ export class MapleTreeImpl<T> implements MapleTree<T> {
 
 function freeSubtree(core: TreeCore, node: number): void {
   const a = core.arena;
-  if (a.meta[node << 2] !== LEAF) {
+  if ((a.meta[node] & KIND) !== LEAF) {
     const b = node * STRIDE;
     const end = a.piv[b];
     for (let i = 0; i <= end; i++) freeSubtree(core, a.slots[b + i] as number);
@@ -236,7 +236,7 @@ function countEntries(a: Arena, node: number): number {
   const b = node * STRIDE;
   const end = a.piv[b];
   let n = 0;
-  if (a.meta[node << 2] === LEAF) {
+  if ((a.meta[node] & KIND) === LEAF) {
     for (let i = 0; i <= end; i++) if (a.slots[b + i] !== undefined) n++;
     return n;
   }
@@ -250,7 +250,7 @@ function censusOf(
   c: { leaves: number; ranges: number; aranges: number; total: number },
 ): void {
   c.total++;
-  const kind = a.meta[node << 2];
+  const kind = a.meta[node] & KIND;
   if (kind === LEAF) {
     c.leaves++;
     return;

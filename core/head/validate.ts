@@ -22,8 +22,11 @@ import { leafMaxGap } from "./gaps.ts";
 import {
   ARANGE,
   type Arena,
+  AT_BITS,
+  AT_SHIFT,
   FREE,
   GAPS,
+  KIND,
   LEAF,
   minSlotsOf,
   PIVOTS,
@@ -83,13 +86,14 @@ function checkNode(
   if (!Number.isInteger(node) || node <= 0 || node >= a.next) {
     fail("child", name, -1, `not a node id: ${String(node)}`);
   }
-  if ((a.meta[(node << 2) + 2] & FREE) !== 0) fail("dead", name, -1, `node n${node} was freed`);
+  if ((a.meta[node] & FREE) !== 0) fail("dead", name, -1, `node n${node} was freed`);
   if (walk.seen.has(node)) fail("shared-node", name, -1, `node n${node} appears twice`);
   walk.seen.add(node);
   const leaf = depth === core.height - 1;
   const kind = leaf ? LEAF : core.internalKind;
-  if (a.meta[node << 2] !== kind) {
-    fail(leaf ? "depth" : "node-type", name, -1, `kind ${a.meta[node << 2]} at depth ${depth}`);
+  if ((a.meta[node] & KIND) !== kind) {
+    const found = a.meta[node] & KIND;
+    fail(leaf ? "depth" : "node-type", name, -1, `kind ${found} at depth ${depth}`);
   }
   const b = node * STRIDE;
   const cap = slotsOf(kind);
@@ -131,7 +135,7 @@ function checkNode(
     for (let i = end + 1; i < GAPS; i++) {
       if (a.gaps[g + i] !== 0) fail("gap", name, i, `unused gap ${a.gaps[g + i]}`);
     }
-    const at = a.meta[(node << 2) + 1];
+    const at = (a.meta[node] & AT_BITS) >> AT_SHIFT;
     if (at > end || a.gaps[g + at] !== best) {
       fail("gap-meta", name, at, `gap offset does not name the largest gap ${best}`);
     }

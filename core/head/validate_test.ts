@@ -6,7 +6,7 @@
 
 import assert from "node:assert/strict";
 import { MapleInvariantError } from "../contract.ts";
-import { STRIDE } from "./node.ts";
+import { FREE, STRIDE } from "./node.ts";
 import { MapleTreeImpl } from "./tree.ts";
 
 function tree(): MapleTreeImpl<number> {
@@ -69,7 +69,7 @@ Deno.test("validate: height and depth", () => {
 
 Deno.test("validate: a freed node in the tree", () => {
   const t = tree();
-  t.core.arena.meta[((firstLeaf(t)) << 2) + 2] = 1;
+  t.core.arena.meta[firstLeaf(t)] |= FREE;
   expectRule(t, "dead");
 });
 
