@@ -37,6 +37,33 @@ export class RollingDigest {
     this.#high = fnv1a(this.#high, text + "\u0001");
   }
 
+  /**
+   * Add a flat record field by field, without building a string: the stressors add one per
+   * operation, and serialising each one cost a tenth of a run's time.
+   */
+  addFields(record: object): void {
+    let low = this.#low;
+    let high = this.#high;
+    for (const [key, value] of Object.entries(record)) {
+      low = fnv1a(low, key);
+      high = fnv1a(high, key);
+      if (typeof value === "number") {
+        const lo = value >>> 0;
+        const hi = Math.floor(value / 0x1_0000_0000) >>> 0;
+        low = Math.imul(low ^ lo, FNV_PRIME) >>> 0;
+        low = Math.imul(low ^ hi, FNV_PRIME) >>> 0;
+        high = Math.imul(high ^ hi, FNV_PRIME) >>> 0;
+        high = Math.imul(high ^ lo, FNV_PRIME) >>> 0;
+      } else {
+        const text = typeof value === "string" ? value : JSON.stringify(value) ?? "";
+        low = fnv1a(low, text);
+        high = fnv1a(high ^ 1, text);
+      }
+    }
+    this.#low = Math.imul(low ^ 0x0a, FNV_PRIME) >>> 0;
+    this.#high = Math.imul(high ^ 0x01, FNV_PRIME) >>> 0;
+  }
+
   /** 16 hex digits. */
   hex(): string {
     return this.#high.toString(16).padStart(8, "0") + this.#low.toString(16).padStart(8, "0");

@@ -24,7 +24,7 @@
  * @module
  */
 
-import type { Entry, MapleModule, MapleTree } from "../core/contract.ts";
+import type { Entry, MapleCursor, MapleModule, MapleTree } from "../core/contract.ts";
 import { DifferentialMismatchError, LeakError, NodeAccountingError } from "./check_errors.ts";
 import { RangeModel } from "./reference_model.ts";
 import {
@@ -94,6 +94,8 @@ function sameVma(a: Vma, b: Vma): boolean {
 /** One address space. */
 export class Mm {
   readonly tree: MapleTree<Vma>;
+  private writer: MapleCursor<Vma> | undefined;
+  private reader: MapleCursor<Vma> | undefined;
   readonly model: RangeModel<Vma> | undefined;
   readonly checked: boolean;
   readonly maxMapCount: number;
@@ -168,7 +170,9 @@ export class Mm {
 
   /** Store `value` over `[first, last]` through a preallocated cursor, like `vma_mas_store`. */
   private write(first: number, last: number, value: Vma | undefined): void {
-    const cursor = this.tree.cursor();
+    // One cursor per mm, reset by setRange, as the kernel keeps its ma_state on the stack:
+    // making a cursor per write would charge every version for the harness's allocations.
+    const cursor = this.writer ??= this.tree.cursor();
     cursor.setRange(first, last);
     cursor.preallocate(value);
     cursor.store(value);
@@ -216,7 +220,14 @@ export class Mm {
   /** VMAs intersecting `[start, end)`. */
   private span(start: number, end: number): Vma[] {
     if (this.checked) this.compareSpan(start, end - 1, "in a range query");
-    return [...this.tree.entries(start, end - 1)].map((e: Entry<Vma>) => e.value);
+    // A reused cursor walks like the kernel's VMA iterator; see `writer`.
+    const reader = this.reader ??= this.tree.cursor();
+    reader.set(start);
+    const found: Vma[] = [];
+    for (let vma = reader.find(end - 1); vma !== undefined; vma = reader.find(end - 1)) {
+      found.push(vma);
+    }
+    return found;
   }
 
   /** A free, page-aligned area of `length` bytes: top-down below the mmap base, then up. */

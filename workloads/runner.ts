@@ -144,7 +144,7 @@ export function runStress(config: StressConfig): StressRun {
   let failure: CaughtFailure | undefined;
   const run = (op: Operation) => {
     if (config.record) recorded.push(op);
-    opsDigest.add(JSON.stringify(op));
+    opsDigest.addFields(op);
     return processes!.apply(op);
   };
   try {
