@@ -29,7 +29,7 @@ export { exhaustive } from "./exhaustive.ts";
 export type { ExhaustiveOptions, ExhaustiveResult, PerfTable } from "./exhaustive.ts";
 export { crashMatrix, DEFAULT_CRASH, DEFAULT_PERF } from "./matrix.ts";
 export type { MatrixAxes } from "./matrix.ts";
-export { compareVersions, judge, perfSearch } from "./perf_search.ts";
+export { compareVersions, DEFAULT_SAMPLES, judge, perfSearch } from "./perf_search.ts";
 export type { CompareOptions, Comparison, PerfSearchOptions, PerfVerdict } from "./perf_search.ts";
 export { buildPlan, buildSettings, loadVersions, UsageError } from "./plan.ts";
 export type { PlanArgs, ProbeSettings } from "./plan.ts";

@@ -58,7 +58,7 @@ export async function perfProbeMain(args: readonly string[]): Promise<number> {
       console.log(JSON.stringify(await runProbe(spec)));
       return 0;
     }
-    const run = runStress({
+    const config = {
       module,
       stressor: spec.stressor,
       layout: prepared.layout,
@@ -68,7 +68,12 @@ export async function perfProbeMain(args: readonly string[]): Promise<number> {
       checkMode: "none",
       options: prepared.options,
       operations: prepared.operations,
-    });
+    } as const;
+    // A first pass warms the JIT up, so a sample measures the version's steady state rather
+    // than how fast V8 compiles it (short samples were mostly compile time, which hid real
+    // slowdowns of the tree). Only the second pass is reported.
+    const warmup = runStress(config);
+    const run = warmup.failure ? warmup : runStress(config);
     console.log(JSON.stringify({ ...probeResult(spec, run), cpuMs: run.userMs + run.systemMs }));
     return 0;
   } catch (error) {

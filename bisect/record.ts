@@ -17,7 +17,7 @@
 
 import type { JsonValue, ProbeEntry, RecordInput, SampleSet, Verdict } from "../results/record.ts";
 import type { CrashVerdict } from "./crash_search.ts";
-import type { Comparison, PerfVerdict } from "./perf_search.ts";
+import { type Comparison, DEFAULT_SAMPLES, type PerfVerdict } from "./perf_search.ts";
 import { reproduceCommand } from "./report.ts";
 import type { ProbeCase, ProbeRun } from "./runner.ts";
 import type { BisectReport } from "./session.ts";
@@ -63,7 +63,7 @@ export function recordInput(report: BisectReport): RecordInput<"bisect"> {
       perfProbe: caseJson(plan.perfProbe),
       crashLimits: { ...(plan.crashLimits ?? { timeMs: 20_000, memoryMb: 256 }) },
       perfLimits: { ...(plan.perfLimits ?? { timeMs: 30_000, memoryMb: 512 }) },
-      samples: plan.samples ?? 8,
+      samples: plan.samples ?? DEFAULT_SAMPLES,
       threshold: plan.threshold ?? 0.1,
       alpha: plan.alpha ?? 0.01,
       repeats: plan.repeats ?? 5,

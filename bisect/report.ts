@@ -21,7 +21,7 @@ import { CORE_DIR } from "../core/loader.ts";
 import type { ProbeSpec } from "../workloads/probe_types.ts";
 import type { CrashVerdict } from "./crash_search.ts";
 import type { ExhaustiveResult } from "./exhaustive.ts";
-import type { Comparison, PerfVerdict } from "./perf_search.ts";
+import { type Comparison, DEFAULT_SAMPLES, type PerfVerdict } from "./perf_search.ts";
 import type { ProbeCase, ProbeRun } from "./runner.ts";
 import type { BisectReport, VersionInfo } from "./session.ts";
 import { metricName, throughputUnit } from "./throughput.ts";
@@ -183,7 +183,7 @@ export function formatPerf(
   info: ReadonlyMap<string, VersionInfo>,
 ): string {
   const plan = report.plan;
-  const samples = plan.samples ?? 8;
+  const samples = plan.samples ?? DEFAULT_SAMPLES;
   const lines = [
     `== perf bisect: ${probeLabel(plan.perfProbe)}, ${plan.perfProbe.ops} ops, ` +
     `${samples} samples per version (more when borderline), interleaved in fresh processes, ` +

@@ -24,7 +24,7 @@
 
 import { crashSearch, type CrashVerdict } from "./crash_search.ts";
 import { exhaustive, type ExhaustiveResult } from "./exhaustive.ts";
-import { perfSearch, type PerfVerdict } from "./perf_search.ts";
+import { DEFAULT_SAMPLES, perfSearch, type PerfVerdict } from "./perf_search.ts";
 import {
   PERF_PROBE_ENTRY,
   type ProbeCase,
@@ -70,7 +70,7 @@ export interface BisectPlan {
   readonly perfLimits?: ProbeLimits;
   /** Crash probes at once (default 2); performance samples always run one at a time. */
   readonly concurrency?: number;
-  /** Samples per version per comparison (default 8). */
+  /** Samples per version per comparison (default 10). */
   readonly samples?: number;
   /** Slowdown that counts, as a fraction (default 0.10). */
   readonly threshold?: number;
@@ -133,7 +133,7 @@ export async function runBisect(plan: BisectPlan): Promise<BisectReport> {
   const crashLimits = plan.crashLimits ?? DEFAULT_CRASH_LIMITS;
   const perfLimits = plan.perfLimits ?? DEFAULT_PERF_LIMITS;
   const checker = new VersionChecker({ limits: crashLimits });
-  const samples = plan.samples ?? 8;
+  const samples = plan.samples ?? DEFAULT_SAMPLES;
   const estimates = estimateProbes(plan, samples);
   let mode: Progress["mode"] = plan.exhaustive ? "exhaustive" : plan.modes[0] ?? "crash";
   let done = 0;

@@ -59,10 +59,10 @@ slower than the last good one (perf mode) in the ordered history of a manifest.
   --ops N               bogo ops per crash probe (default 20)
   --no-verify           do not validate and compare with the reference after every op
   --perf-stressor NAME  perf workload (default mmap)
-  --perf-layout L       perf layout (default glibc)
+  --perf-layout L       perf layout (default fragmented)
   --perf-seed N         perf seed (default 1)
-  --perf-ops N          bogo ops per perf sample (default 200)
-  --samples N           perf samples per version per comparison (default 8)
+  --perf-ops N          bogo ops per perf sample (default 1000)
+  --samples N           perf samples per version per comparison (default 10)
   --threshold PCT       slowdown that counts as a regression (default 10%)
   --alpha P             significance level of the rank test (default 0.01)
   --repeats N           runs of a failing probe at the boundary (default 5)

@@ -33,6 +33,7 @@ import { resolveLayout } from "../workloads/layouts/mod.ts";
 import {
   buildSettings,
   compareVersions,
+  DEFAULT_SAMPLES,
   formatProgress,
   isFailure,
   metricName,
@@ -61,9 +62,9 @@ Probes one version; the exit code follows git bisect run (0 good, 1 bad, 125 ski
   --repeat N            run every probe N times; bad if any run fails (default 1)
   --baseline V          performance mode: bad when significantly slower than V
   --perf-stressor NAME  performance workload (default mmap)
-  --perf-layout L       performance layout (default glibc)
-  --perf-ops N          bogo ops per sample (default 200)
-  --samples N           samples per version (default 8)
+  --perf-layout L       performance layout (default fragmented)
+  --perf-ops N          bogo ops per sample (default 1000)
+  --samples N           samples per version (default 10)
   --threshold PCT       slowdown that counts (default 10%)
   --alpha P             significance level (default 0.01)
   --time-limit MS       time limit per probe (default 20000)
@@ -165,7 +166,9 @@ export async function probeMain(args: readonly string[]): Promise<number> {
 
     const limits = plan.crashLimits!;
     const started = performance.now();
-    const total = baseline ? 2 * (plan.samples ?? 8) : plan.crashMatrix.length * repeat;
+    const total = baseline
+      ? 2 * (plan.samples ?? DEFAULT_SAMPLES)
+      : plan.crashMatrix.length * repeat;
     const terminal = Deno.stderr.isTerminal() && !values.json;
     const encoder = new TextEncoder();
     let done = 0;
@@ -205,7 +208,7 @@ export async function probeMain(args: readonly string[]): Promise<number> {
       const comparison = await compareVersions(baseline, version, {
         probe: plan.perfProbe,
         run: (v, p) => runner.run(v, p),
-        samples: plan.samples ?? 8,
+        samples: plan.samples ?? DEFAULT_SAMPLES,
         threshold: plan.threshold ?? 0.1,
         alpha: plan.alpha ?? 0.01,
         clock: plan.clock ?? "cpu",
