@@ -16,7 +16,7 @@ import { benchCases } from "../bench/cases.ts";
 import { runBench } from "../bench/run.ts";
 import { formatValue, summarize } from "../results/compare.ts";
 import { saveRecord } from "../results/store.ts";
-import { fail, splitList } from "./results_cli.ts";
+import { fail, splitList } from "./cli.ts";
 
 const HELP = `Usage: deno task bench [options]
 

@@ -1,6 +1,6 @@
 /**
- * What every command file shares: a usage error type and a runner that turns bad input into
- * a one-line message and exit code 2, never a stack trace.
+ * What every command file shares: a usage error type, a runner that turns bad input into a
+ * one-line message and exit code 2 (never a stack trace), and list-flag parsing.
  *
  * @example
  * ```ts
@@ -48,4 +48,33 @@ export async function runCli(
     }
     throw error;
   }
+}
+
+/**
+ * Print `error: <message>` to stderr and exit with status 2 (bad usage), no stack trace.
+ *
+ * @example
+ * ```ts
+ * import { fail } from "./cli.ts";
+ * if (Deno.args.length > 3) fail("too many arguments");
+ * ```
+ */
+export function fail(message: string): never {
+  console.error(`error: ${message}`);
+  Deno.exit(EXIT_USAGE);
+}
+
+/**
+ * Split a comma-separated flag value; an empty list is a usage error.
+ *
+ * @example
+ * ```ts
+ * import { splitList } from "./cli.ts";
+ * console.log(splitList("head", "--versions")); // ["head"]
+ * ```
+ */
+export function splitList(value: string, flag: string): string[] {
+  const items = value.split(",").map((s) => s.trim()).filter((s) => s.length > 0);
+  if (items.length === 0) fail(`${flag} needs at least one name`);
+  return items;
 }

@@ -17,7 +17,7 @@ import { compareSamples, formatComparison } from "../results/compare.ts";
 import type { SuiteRecord } from "../results/record.ts";
 import { SelectionError, selectSides } from "../results/select.ts";
 import { loadRecords, readRecordFile, RUNS_DIR } from "../results/store.ts";
-import { fail } from "./results_cli.ts";
+import { fail } from "./cli.ts";
 
 const HELP = `Usage: deno task compare A B [options]
 

@@ -15,7 +15,7 @@ import { parseArgs } from "node:util";
 import { toBencherMetricFormat, toGithubActionBenchmark } from "../results/export.ts";
 import type { Better, SuiteRecord } from "../results/record.ts";
 import { loadRecords, readRecordFile, RUNS_DIR } from "../results/store.ts";
-import { fail } from "./results_cli.ts";
+import { fail } from "./cli.ts";
 
 const HELP = `Usage: deno task export --format gab|bmf [options]
 

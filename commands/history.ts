@@ -13,7 +13,7 @@
 import { parseArgs } from "node:util";
 import { buildHistory, formatHistory } from "../results/history.ts";
 import { loadRecords, RUNS_DIR } from "../results/store.ts";
-import { fail } from "./results_cli.ts";
+import { fail } from "./cli.ts";
 
 const HELP = `Usage: deno task history [options]
 

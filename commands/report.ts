@@ -15,7 +15,7 @@ import { parseArgs } from "node:util";
 import { SUITE_ROOT } from "../results/record.ts";
 import { renderReport } from "../results/report.ts";
 import { loadRecords, RUNS_DIR } from "../results/store.ts";
-import { fail } from "./results_cli.ts";
+import { fail } from "./cli.ts";
 
 const HELP = `Usage: deno task report [options]
 
