@@ -56,7 +56,7 @@ export const DEFAULT_PERF: ProbeCase = {
   stressor: "mmap",
   layout: "fragmented",
   seed: 1,
-  ops: 1000,
+  ops: 2500,
   verify: false,
 };
 

@@ -61,7 +61,7 @@ slower than the last good one (perf mode) in the ordered history of a manifest.
   --perf-stressor NAME  perf workload (default mmap)
   --perf-layout L       perf layout (default fragmented)
   --perf-seed N         perf seed (default 1)
-  --perf-ops N          bogo ops per perf sample (default 1000)
+  --perf-ops N          bogo ops per perf sample (default 2500)
   --samples N           perf samples per version per comparison (default 10)
   --threshold PCT       slowdown that counts as a regression (default 10%)
   --alpha P             significance level of the rank test (default 0.01)

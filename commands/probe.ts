@@ -63,7 +63,7 @@ Probes one version; the exit code follows git bisect run (0 good, 1 bad, 125 ski
   --baseline V          performance mode: bad when significantly slower than V
   --perf-stressor NAME  performance workload (default mmap)
   --perf-layout L       performance layout (default fragmented)
-  --perf-ops N          bogo ops per sample (default 1000)
+  --perf-ops N          bogo ops per sample (default 2500)
   --samples N           samples per version (default 10)
   --threshold PCT       slowdown that counts (default 10%)
   --alpha P             significance level (default 0.01)
