@@ -146,6 +146,8 @@ Deno.test("bisect: perf mode finds the version slowed by a known factor", async 
     join(FIXTURES, "perf_history.json"),
     "--mode",
     "perf",
+    "--perf-layout",
+    "glibc",
     "--perf-ops",
     "60",
     "--samples",

@@ -68,7 +68,7 @@ Deno.test("probe: bad arguments abort git bisect run (128) with one line", async
 });
 
 Deno.test("probe --baseline: bad when slower beyond the threshold, good when alike", async () => {
-  const perf = ["--perf-ops", "60", "--samples", "5"];
+  const perf = ["--perf-layout", "glibc", "--perf-ops", "60", "--samples", "5"];
   const slow = await probe([
     "--version",
     `${FIXTURES}/slow`,
