@@ -10,13 +10,12 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
 import { UnknownVersionError, versionFolder, versionNames } from "../core/loader.ts";
 import { benchCases } from "../bench/cases.ts";
 import { runBench } from "../bench/run.ts";
 import { formatValue, summarize } from "../results/compare.ts";
 import { saveRecord } from "../results/store.ts";
-import { fail, splitList } from "./cli.ts";
+import { fail, parseFlags, splitList } from "./cli.ts";
 
 const HELP = `Usage: deno task bench [options]
 
@@ -34,28 +33,14 @@ Options:
   -h, --help       this help`;
 
 if (import.meta.main) {
-  let args;
-  try {
-    args = parseArgs({
-      args: Deno.args,
-      options: {
-        versions: { type: "string" },
-        cases: { type: "string" },
-        quick: { type: "boolean", default: false },
-        rounds: { type: "string" },
-        out: { type: "string" },
-        list: { type: "boolean", default: false },
-        help: { type: "boolean", short: "h", default: false },
-      },
-      strict: true,
-    }).values;
-  } catch (error) {
-    fail(error instanceof Error ? error.message : String(error));
-  }
-  if (args.help) {
-    console.log(HELP);
-    Deno.exit(0);
-  }
+  const args = parseFlags({
+    versions: { type: "string" },
+    cases: { type: "string" },
+    quick: { type: "boolean", default: false },
+    rounds: { type: "string" },
+    out: { type: "string" },
+    list: { type: "boolean", default: false },
+  }, HELP);
   const known = benchCases();
   if (args.list) {
     for (const c of known) console.log(`${c.name}  (${c.unit})`);

@@ -14,6 +14,8 @@
  * @module
  */
 
+import { parseArgs, type ParseArgsOptionsConfig } from "node:util";
+
 /** Bad input from the user: reported in one line, exit code 2. */
 export class UsageError extends Error {
   override name = "UsageError";
@@ -78,3 +80,41 @@ export function splitList(value: string, flag: string): string[] {
   if (items.length === 0) fail(`${flag} needs at least one name`);
   return items;
 }
+
+/**
+ * Parse `args` against `options` plus `-h/--help`: a parse error is a usage error (one line,
+ * exit 2) and `--help` prints `help` and exits 0, so each command declares only its flags.
+ *
+ * @example
+ * ```ts
+ * import { parseFlags } from "./cli.ts";
+ * const flags = parseFlags({ dir: { type: "string", default: "results/runs" } }, "usage: …");
+ * console.log(flags.dir);
+ * ```
+ */
+export function parseFlags<T extends ParseArgsOptionsConfig>(
+  options: T,
+  help: string,
+  args: string[] = Deno.args,
+): ParsedFlags<T> {
+  let values: ParsedFlags<T> & { help?: boolean };
+  try {
+    values = parseArgs({
+      args,
+      options: { ...options, help: { type: "boolean", short: "h", default: false } },
+      strict: true,
+    }).values as ParsedFlags<T> & { help?: boolean };
+  } catch (error) {
+    fail(error instanceof Error ? error.message : String(error));
+  }
+  if (values.help) {
+    console.log(help);
+    Deno.exit(0);
+  }
+  return values;
+}
+
+/** The values `parseArgs` gives for `options`. */
+export type ParsedFlags<T extends ParseArgsOptionsConfig> = ReturnType<
+  typeof parseArgs<{ options: T; strict: true }>
+>["values"];

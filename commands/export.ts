@@ -11,11 +11,10 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
 import { toBencherMetricFormat, toGithubActionBenchmark } from "../results/export.ts";
 import type { Better, SuiteRecord } from "../results/record.ts";
 import { loadRecords, readRecordFile, RUNS_DIR } from "../results/store.ts";
-import { fail } from "./cli.ts";
+import { fail, parseFlags } from "./cli.ts";
 
 const HELP = `Usage: deno task export --format gab|bmf [options]
 
@@ -29,26 +28,13 @@ Options:
   -h, --help       this help`;
 
 if (import.meta.main) {
-  let args;
-  try {
-    args = parseArgs({
-      args: Deno.args,
-      options: {
-        format: { type: "string" },
-        record: { type: "string" },
-        dir: { type: "string", default: RUNS_DIR },
-        better: { type: "string" },
-        out: { type: "string" },
-        help: { type: "boolean", short: "h", default: false },
-      },
-    }).values;
-  } catch (error) {
-    fail(error instanceof Error ? error.message : String(error));
-  }
-  if (args.help) {
-    console.log(HELP);
-    Deno.exit(0);
-  }
+  const args = parseFlags({
+    format: { type: "string" },
+    record: { type: "string" },
+    dir: { type: "string", default: RUNS_DIR },
+    better: { type: "string" },
+    out: { type: "string" },
+  }, HELP);
   if (args.format !== "gab" && args.format !== "bmf") fail("--format must be gab or bmf");
   if (args.better !== undefined && args.better !== "lower" && args.better !== "higher") {
     fail(`--better must be lower or higher, got "${args.better}"`);

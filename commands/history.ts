@@ -10,10 +10,9 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
 import { buildHistory, formatHistory } from "../results/history.ts";
 import { loadRecords, RUNS_DIR } from "../results/store.ts";
-import { fail } from "./cli.ts";
+import { fail, parseFlags } from "./cli.ts";
 
 const HELP = `Usage: deno task history [options]
 
@@ -26,26 +25,13 @@ Options:
   -h, --help         this help`;
 
 if (import.meta.main) {
-  let args;
-  try {
-    args = parseArgs({
-      args: Deno.args,
-      options: {
-        dir: { type: "string", default: RUNS_DIR },
-        benchmark: { type: "string" },
-        threshold: { type: "string", default: "10" },
-        alpha: { type: "string", default: "0.01" },
-        json: { type: "boolean", default: false },
-        help: { type: "boolean", short: "h", default: false },
-      },
-    }).values;
-  } catch (error) {
-    fail(error instanceof Error ? error.message : String(error));
-  }
-  if (args.help) {
-    console.log(HELP);
-    Deno.exit(0);
-  }
+  const args = parseFlags({
+    dir: { type: "string", default: RUNS_DIR },
+    benchmark: { type: "string" },
+    threshold: { type: "string", default: "10" },
+    alpha: { type: "string", default: "0.01" },
+    json: { type: "boolean", default: false },
+  }, HELP);
   const threshold = Number(args.threshold) / 100;
   const alpha = Number(args.alpha);
   if (!(threshold >= 0)) {

@@ -11,11 +11,10 @@
  */
 
 import { dirname, join } from "node:path";
-import { parseArgs } from "node:util";
 import { SUITE_ROOT } from "../results/record.ts";
 import { renderReport } from "../results/report.ts";
 import { loadRecords, RUNS_DIR } from "../results/store.ts";
-import { fail } from "./cli.ts";
+import { parseFlags } from "./cli.ts";
 
 const HELP = `Usage: deno task report [options]
 
@@ -25,23 +24,10 @@ Options:
   -h, --help    this help`;
 
 if (import.meta.main) {
-  let args;
-  try {
-    args = parseArgs({
-      args: Deno.args,
-      options: {
-        dir: { type: "string", default: RUNS_DIR },
-        out: { type: "string", default: join(SUITE_ROOT, "results", "out", "report.html") },
-        help: { type: "boolean", short: "h", default: false },
-      },
-    }).values;
-  } catch (error) {
-    fail(error instanceof Error ? error.message : String(error));
-  }
-  if (args.help) {
-    console.log(HELP);
-    Deno.exit(0);
-  }
+  const args = parseFlags({
+    dir: { type: "string", default: RUNS_DIR },
+    out: { type: "string", default: join(SUITE_ROOT, "results", "out", "report.html") },
+  }, HELP);
   const { records, skipped } = await loadRecords(args.dir);
   const html = renderReport({ records: records.map((r) => r.record), skipped });
   await Deno.mkdir(dirname(args.out), { recursive: true });
