@@ -5,7 +5,8 @@
  *
  * Usage: `deno run -A --v8-flags=--expose-gc bench/core_bench.ts [--json out.json] [--quick]
  * [--version head]` (or `deno task bench:core`). Figures are medians (ns per call; per entry
- * for dup) with the mean beside them.
+ * for dup) with the mean beside them. Dup rows end with the `copy-floor`: slicing just the
+ * used pivots and slots of the same tree, the least a real copy of the maple layout costs.
  *
  * @example
  * ```ts
@@ -40,6 +41,9 @@ const PEERS: [string, () => RangeMapPeer<number>][] = [
   ["sorted-btree", () => new BTreeRanges<number>()],
   ["js-sdsl", () => new SdslRanges<number>()],
 ];
+
+/** The `impl` of a case's floor figure (see `copyFloor` in core_cases.ts). */
+export const FLOOR = "copy-floor";
 
 /** Run a full collection when the engine allows it (`--v8-flags=--expose-gc`). */
 function collectGarbage(): void {
@@ -82,12 +86,26 @@ export async function runCoreBench(
         samples: stats.samples.length,
       });
     }
-    figures.push(...row);
     const best = Math.min(...row.slice(1).map((f) => f.p50));
     const cells = row.map((f) => `${f.impl} ${f.p50.toFixed(1)} [${f.ns.toFixed(1)}]`);
     const kernel = c.kernelNs > 0 ? `  kernel C ${c.kernelNs}` : "";
     const ratio = (best / row[0].p50).toFixed(2);
-    log(`${c.name.padEnd(20)} ${cells.join("  ")}  best peer/${name} ${ratio}x${kernel}`);
+    let floor = "";
+    if (c.floor !== undefined) {
+      collectGarbage();
+      const stats = await measure(c.floor(module), opts);
+      const p50 = stats.p50 / c.entriesPerCall;
+      row.push({
+        case: c.name,
+        impl: FLOOR,
+        ns: stats.avg / c.entriesPerCall,
+        p50,
+        samples: stats.samples.length,
+      });
+      floor = `  ${FLOOR} ${p50.toFixed(1)}`;
+    }
+    figures.push(...row);
+    log(`${c.name.padEnd(20)} ${cells.join("  ")}  best peer/${name} ${ratio}x${kernel}${floor}`);
   }
   return figures;
 }

@@ -14,15 +14,17 @@
  *   then `store` through a cursor — splitting and restoring ranges of a 1,000-range tree
  *   (peers do the same stores; they have nothing to preallocate).
  *
- * Each case builds its state once in `maple(module)` / `peer(make)` and returns the call to
- * time, so the same cases run on every version through the bench harness.
+ * Each case builds its state once in `setup(module)` / `peer(make)` and returns the call to
+ * time, so the same cases run on every version through the bench harness. The dup cases also
+ * have a `floor`: the least any real copy of the maple layout has to move (see
+ * {@linkcode copyFloor}).
  *
  * @example
  * ```ts
  * import { coreCases } from "./core_cases.ts";
  * import * as head from "../core/head/mod.ts";
  * const load = coreCases().find((c) => c.name === "core/load-random")!;
- * const call = load.maple(head);
+ * const call = load.setup(head);
  * call();
  * ```
  *
@@ -47,6 +49,8 @@ export interface CoreCase {
   setup(module: MapleModule): () => unknown;
   /** Build the same state on a peer; returns the timed call. */
   peer(make: () => RangeMapPeer<number>): () => unknown;
+  /** A lower bound on the case's cost for this layout, when one is known; the timed call. */
+  floor?(module: MapleModule): () => unknown;
 }
 
 /** A small seeded PRNG (mulberry32), so every run measures the same layouts. */
@@ -284,7 +288,47 @@ function dupCase(n: 30 | 300 | 3000, kernelNs: number): CoreCase {
       const map = peerMap(make, layout);
       return () => map.dup();
     },
+    floor(module) {
+      const { pivots, slots } = copyFloor(mapleTree(module, layout));
+      return () => [pivots.slice(), slots.slice()];
+    },
   };
+}
+
+/**
+ * The used slots of `tree`, packed: one pivot and one slot for every range its leaves hold,
+ * the empty ranges between entries included, and for every child link. Slicing these two
+ * plain arrays is the least work a real copy of the maple layout can do in JavaScript: no
+ * node slack, no free ids, no metadata or gap arrays. The count is a lower bound (an empty
+ * range split across two leaves is counted once). A dup slower than a peer whose time is
+ * below this floor is slower by layout (about 1.65 slots per VMA), not by code.
+ *
+ * @example
+ * ```ts
+ * import * as head from "../core/head/mod.ts";
+ * import { copyFloor } from "./core_cases.ts";
+ * const tree = head.createTree<number>({ allocRange: true });
+ * tree.store(0x1000, 0x1fff, 1);
+ * console.log(copyFloor(tree).slots.length); // 3: gap, entry, gap
+ * ```
+ */
+export function copyFloor(tree: MapleTree<number>): { pivots: number[]; slots: unknown[] } {
+  const pivots: number[] = [];
+  const slots: unknown[] = [];
+  const top = Number.MAX_SAFE_INTEGER;
+  for (let index = 0;;) {
+    const slot = tree.walk(index);
+    pivots.push(slot.last);
+    slots.push(slot.value);
+    if (slot.last >= top) break;
+    index = slot.last + 1;
+  }
+  // Child links: every node but the root sits in one slot of its parent.
+  for (let link = 1; link < tree.nodeCounts().total; link++) {
+    pivots.push(link);
+    slots.push(link);
+  }
+  return { pivots, slots };
 }
 
 function areaCase(reverse: boolean): CoreCase {
