@@ -15,7 +15,10 @@
  *   (peers do the same stores; they have nothing to preallocate).
  *
  * Each case builds its state once in `setup(module)` / `peer(make)` and returns the call to
- * time, so the same cases run on every version through the bench harness. The dup cases also
+ * time, so the same cases run on every version through the bench harness. `setup` and `peer`
+ * write their loops out twice on purpose: closures made from one shared literal share V8's
+ * type feedback, so the tree's calls would be timed through a site polymorphic over the
+ * peers' classes. The dup cases also
  * have a `floor`: the least any real copy of the maple layout has to move (see
  * {@linkcode copyFloor}).
  *
