@@ -1,7 +1,8 @@
 /**
  * A simulated process address space: VMAs in a maple tree of any version, changed the way
  * the kernel's mm changes them (split at the edges, merge compatible neighbours, place new
- * mappings top-down through the tree's gap search, duplicate the tree on fork).
+ * mappings top-down through the tree's gap search while keeping the stack guard gap free,
+ * duplicate the tree on fork).
  *
  * Every tree write goes through a cursor as the kernel's `vma_mas_store` does:
  * `setRange(first, last)`, `preallocate(value)`, `store(value)`, `destroy()`. When a
@@ -29,6 +30,7 @@ import { DifferentialMismatchError, LeakError, NodeAccountingError } from "./che
 import { RangeModel } from "./reference_model.ts";
 import {
   canMerge,
+  guardedStart,
   hex,
   makeVma,
   merged,
@@ -36,6 +38,7 @@ import {
   PROT_READ,
   PROT_WRITE,
   slice,
+  STACK_GUARD_GAP,
   type Vma,
   VmFlag,
   withFields,
@@ -55,26 +58,37 @@ export const MMAP_MIN_ADDR = 0x10000;
 export interface MmOptions {
   /** `vm.max_map_count`. */
   readonly maxMapCount?: number;
+  /** Bytes a search keeps free below a grows-down VMA (`stack_guard_gap`, default 1 MiB). */
+  readonly stackGuardGap?: number;
   /** Mirror writes into a reference model (needed for any differential check). */
   readonly mirror?: boolean;
   /** Compare every read against the model (implies `mirror`): `--verify`. */
   readonly checked?: boolean;
 }
 
-/** An mmap request; lengths are rounded up to whole pages. */
+/**
+ * An mmap request; lengths are rounded up to whole pages. The workload's `MmapOp`
+ * (operations.ts) is this request with a target process and the flags by name.
+ */
 export interface MmapRequest {
   /** Hint, or the exact address with `fixed`. */
   readonly addr?: number;
   readonly length: number;
+  /** PROT_* bits. */
   readonly prot: number;
+  /** MAP_SHARED rather than MAP_PRIVATE. */
   readonly shared?: boolean;
-  /** MAP_FIXED: replace whatever is there. */
+  /** MAP_FIXED: replace whatever is there (the guard gap below a stack does not apply). */
   readonly fixed?: boolean;
   /** MAP_FIXED_NOREPLACE: fail with EEXIST if anything is there. */
   readonly noReplace?: boolean;
+  /** Backing file, or absent for anonymous memory. */
   readonly path?: string;
+  /** File offset in bytes. */
   readonly offset?: number;
+  /** Anonymous mapping name (`[anon:x]`). */
   readonly name?: string;
+  /** {@linkcode VmFlag} bits (`growsdown` for MAP_GROWSDOWN). */
   readonly flags?: number;
 }
 
@@ -99,6 +113,8 @@ export class Mm {
   readonly model: RangeModel<Vma> | undefined;
   readonly checked: boolean;
   readonly maxMapCount: number;
+  /** Bytes kept free below a grows-down VMA by every placement search. */
+  readonly stackGuardGap: number;
   /** VMAs as the mm counts them (`mm->map_count`). */
   mapCount: number;
   /** Start of the heap (`mm->start_brk`). */
@@ -129,6 +145,7 @@ export class Mm {
     this.model = model;
     this.checked = options.checked ?? false;
     this.maxMapCount = options.maxMapCount ?? DEFAULT_MAX_MAP_COUNT;
+    this.stackGuardGap = options.stackGuardGap ?? STACK_GUARD_GAP;
     this.mapCount = mapCount;
     this.startBrk = 0;
     this.brkEnd = 0;
@@ -230,24 +247,79 @@ export class Mm {
     return found;
   }
 
-  /** A free, page-aligned area of `length` bytes: top-down below the mmap base, then up. */
-  private freeArea(length: number): number | undefined {
-    const down = this.tree.emptyAreaRev(MMAP_MIN_ADDR, this.mmapBase - 1, length);
+  /**
+   * The first VMA at or above `address` (the one covering it, else the next one up), as the
+   * kernel's `mas_next` after a gap search finds the VMA right above the area.
+   */
+  private vmaFrom(address: number): Vma | undefined {
+    const reader = this.reader ??= this.tree.cursor();
+    reader.set(address);
+    const found = reader.find(TASK_SIZE - 1);
+    if (this.checked && this.model && found !== this.model.findFrom(address)?.value) {
+      this.mismatch(`the VMA at or above ${hex(address)} disagrees with the model`);
+    }
+    return found;
+  }
+
+  /**
+   * The highest end a searched-for area ending at `end` may have: the start of the VMA above
+   * it, lowered by the guard gap when that VMA grows down (the kernel's `vm_start_gap`).
+   */
+  private ceilingAbove(end: number): number {
+    const above = this.vmaFrom(end);
+    return above ? guardedStart(above, this.stackGuardGap) : TASK_SIZE;
+  }
+
+  /** `emptyAreaRev` or `emptyArea` of the tree, compared with the model in checked mode. */
+  private gapSearch(
+    min: number,
+    max: number,
+    length: number,
+    topDown: boolean,
+  ): number | undefined {
+    const got = topDown
+      ? this.tree.emptyAreaRev(min, max, length)
+      : this.tree.emptyArea(min, max, length);
     if (this.checked && this.model) {
-      const want = this.model.emptyAreaRev(MMAP_MIN_ADDR, this.mmapBase - 1, length);
-      if (down?.first !== want?.first || down?.last !== want?.last) {
+      const want = topDown
+        ? this.model.emptyAreaRev(min, max, length)
+        : this.model.emptyArea(min, max, length);
+      if (got?.first !== want?.first || got?.last !== want?.last) {
+        const name = topDown ? "emptyAreaRev" : "emptyArea";
         this.mismatch(
-          `emptyAreaRev(${hex(length)}) gave ${down?.first} but the model ${want?.first}`,
+          `${name}(${hex(min)}, ${hex(max)}, ${hex(length)}) gave ${got && hex(got.first)} ` +
+            `but the model ${want && hex(want.first)}`,
         );
       }
     }
-    if (down) return down.first;
-    const up = this.tree.emptyArea(this.mmapBase, TASK_SIZE - 1, length);
-    if (this.checked && this.model) {
-      const want = this.model.emptyArea(this.mmapBase, TASK_SIZE - 1, length);
-      if (up?.first !== want?.first) this.mismatch(`emptyArea(${hex(length)}) disagrees`);
+    return got?.first;
+  }
+
+  /**
+   * A free, page-aligned area of `length` bytes, as `vm_unmapped_area` finds it: top-down
+   * below the mmap base, then bottom-up above it. An area whose end would fall inside the
+   * guard gap below a grows-down VMA is refused and the search narrowed past that VMA's
+   * guard (top-down: search again below the guard; bottom-up: above the stack), so the gap
+   * stays free while the rest of the space is still searched.
+   */
+  private freeArea(length: number): number | undefined {
+    let high = this.mmapBase;
+    while (high - 1 >= MMAP_MIN_ADDR) {
+      const start = this.gapSearch(MMAP_MIN_ADDR, high - 1, length, true);
+      if (start === undefined) break;
+      const ceiling = this.ceilingAbove(start + length);
+      if (start + length <= ceiling) return start;
+      high = ceiling;
     }
-    return up?.first;
+    let low = this.mmapBase;
+    while (low < TASK_SIZE) {
+      const start = this.gapSearch(low, TASK_SIZE - 1, length, false);
+      if (start === undefined) return undefined;
+      const above = this.vmaFrom(start + length);
+      if (!above || start + length <= guardedStart(above, this.stackGuardGap)) return start;
+      low = above.end;
+    }
+    return undefined;
   }
 
   // ---- the whole-space check ----------------------------------------------------------------
@@ -395,7 +467,8 @@ export class Mm {
       const hint = request.addr;
       if (
         hint !== undefined && aligned(hint) && hint >= MMAP_MIN_ADDR &&
-        hint + length <= TASK_SIZE && this.span(hint, hint + length).length === 0
+        hint + length <= TASK_SIZE && this.span(hint, hint + length).length === 0 &&
+        hint + length <= this.ceilingAbove(hint + length)
       ) {
         start = hint;
       } else {
@@ -552,6 +625,7 @@ export class Mm {
     const child = new Mm(childTree, model, {
       checked: this.checked,
       maxMapCount: this.maxMapCount,
+      stackGuardGap: this.stackGuardGap,
     }, kept);
     child.startBrk = this.startBrk;
     child.brkEnd = this.brkEnd;

@@ -1,17 +1,13 @@
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
 import { MapleInvariantError } from "../core/contract.ts";
-import { loadVersion } from "../core/loader.ts";
 import { DifferentialMismatchError, LeakError, NodeAccountingError } from "./check_errors.ts";
 import { withFaults } from "./fault_injection.ts";
 import { resolveLayout } from "./layouts/mod.ts";
 import { Mm, MMAP_MIN_ADDR } from "./mm.ts";
 import { makeVma, PAGE_SIZE, PROT_READ, PROT_WRITE, VmFlag } from "./vma.ts";
+import { loadTestModule } from "./test_version.ts";
 
-const VERSION = existsSync(new URL("../core/head/mod.ts", import.meta.url))
-  ? "head"
-  : "testing/reference";
-const { module } = await loadVersion(VERSION);
+const module = await loadTestModule();
 const RW = PROT_READ | PROT_WRITE;
 const P = PAGE_SIZE;
 

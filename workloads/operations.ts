@@ -19,6 +19,7 @@
 
 export type { OperationRecord } from "./probe_types.ts";
 
+import type { MmapRequest } from "./mm.ts";
 import type { OperationRecord } from "./probe_types.ts";
 import { PROT_EXEC, PROT_READ, PROT_WRITE, VM_FLAG_NAMES, type VmFlagName } from "./vma.ts";
 
@@ -44,18 +45,9 @@ export interface VforkOp extends Targeted {
 export interface ExitOp extends Targeted {
   readonly op: "exit";
 }
-/** mmap. */
-export interface MmapOp extends Targeted {
+/** mmap: the mm's request, with the VM flags by name so that a case file reads them. */
+export interface MmapOp extends Targeted, Omit<MmapRequest, "flags"> {
   readonly op: "mmap";
-  readonly addr?: number;
-  readonly length: number;
-  readonly prot: number;
-  readonly shared?: boolean;
-  readonly fixed?: boolean;
-  readonly noReplace?: boolean;
-  readonly path?: string;
-  readonly offset?: number;
-  readonly name?: string;
   readonly flags?: readonly VmFlagName[];
 }
 /** munmap. */

@@ -72,6 +72,11 @@ export class RangeModel<T> {
     return entry && entry.first <= index ? entry.value : undefined;
   }
 
+  /** The entry covering `index`, else the first one above it (a `find` from `index`). */
+  findFrom(index: number): Entry<T> | undefined {
+    return this.#entries[this.#firstEndingAtOrAfter(index)];
+  }
+
   /** Entries intersecting `[first, last]`, in order. */
   entries(first = 0, last: number = Number.MAX_SAFE_INTEGER): Entry<T>[] {
     const out: Entry<T>[] = [];

@@ -42,3 +42,13 @@ Deno.test("RangeModel.from rejects unsorted entries", () => {
     RangeError,
   );
 });
+
+Deno.test("RangeModel.findFrom gives the covering entry, else the next one up", () => {
+  const m = new RangeModel<string>();
+  m.store(10, 19, "a");
+  m.store(30, 39, "b");
+  assert.equal(m.findFrom(0)?.value, "a");
+  assert.equal(m.findFrom(15)?.value, "a");
+  assert.equal(m.findFrom(20)?.value, "b");
+  assert.equal(m.findFrom(40), undefined);
+});

@@ -49,6 +49,11 @@ export const VmFlag = {
   dontdump: 1 << 8,
   /** MAP_LOCKED / mlock. */
   locked: 1 << 9,
+  /**
+   * VM_GROWSDOWN: a stack that grows toward lower addresses (the `[stack]` of a process,
+   * MAP_GROWSDOWN). A placement search keeps {@linkcode STACK_GUARD_GAP} free below it.
+   */
+  growsdown: 1 << 10,
 } as const;
 
 /** A flag's name. */
@@ -177,6 +182,29 @@ export function formatVma(vma: Vma): string {
     `${permsOf(vma.prot, vma.shared)} ${hex(vma.offset).padStart(8, "0")} 00:00 0`;
   const label = vma.path || vma.name;
   return label ? `${head.padEnd(73)}${label}` : head;
+}
+
+/**
+ * The kernel's default `stack_guard_gap`: 256 pages (1 MiB) kept free below a grows-down
+ * VMA, so that a stack growing down cannot run into a mapping placed right under it.
+ */
+export const STACK_GUARD_GAP = 256 * PAGE_SIZE;
+
+/**
+ * The lowest address a searched-for mapping may end at when `vma` is the next VMA above it:
+ * `vma.start`, or for a grows-down VMA `guardGap` bytes lower (not below 0). MAP_FIXED is
+ * not bound by it.
+ *
+ * @example
+ * ```ts
+ * import { guardedStart, makeVma, STACK_GUARD_GAP, VmFlag } from "./vma.ts";
+ * const stack = makeVma({ start: 0x7ff000000000, end: 0x7ff000021000, flags: VmFlag.growsdown });
+ * console.log((stack.start - guardedStart(stack)) === STACK_GUARD_GAP); // true
+ * ```
+ */
+export function guardedStart(vma: Vma, guardGap: number = STACK_GUARD_GAP): number {
+  if ((vma.flags & VmFlag.growsdown) === 0) return vma.start;
+  return Math.max(0, vma.start - guardGap);
 }
 
 /** Pages in `vma`. */

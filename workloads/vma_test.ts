@@ -2,12 +2,14 @@ import assert from "node:assert/strict";
 import {
   canMerge,
   formatVma,
+  guardedStart,
   makeVma,
   parsePerms,
   permsOf,
   PROT_READ,
   PROT_WRITE,
   slice,
+  STACK_GUARD_GAP,
   VmFlag,
 } from "./vma.ts";
 
@@ -34,4 +36,14 @@ Deno.test("slice moves the file offset and makeVma rejects bad ranges", () => {
   assert.deepEqual(parsePerms(permsOf(5, true)), { prot: 5, shared: true });
   assert.equal(parsePerms("rwz"), undefined);
   assert.match(formatVma(v), /^00010000-00020000 rw-p 00001000 00:00 0 +\/f$/);
+});
+
+Deno.test("guardedStart lowers only a grows-down VMA's start, by the gap, not below 0", () => {
+  const plain = makeVma({ start: 0x4000_0000, end: 0x4001_0000 });
+  const stack = { ...plain, flags: VmFlag.growsdown };
+  assert.equal(guardedStart(plain), plain.start);
+  assert.equal(guardedStart(stack), plain.start - STACK_GUARD_GAP);
+  assert.equal(guardedStart(stack, 0x2000), plain.start - 0x2000);
+  assert.equal(guardedStart({ ...stack, start: 0x8000 }), 0);
+  assert.ok(!canMerge(makeVma({ start: 0x3000, end: 0x4000 }), { ...stack, start: 0x4000 }));
 });

@@ -138,7 +138,12 @@ function processFrame(rng: Mwc, program: string): { vmas: Vma[]; mmapTop: number
   at += rng.between(1, 8192) * PAGE_SIZE;
   vmas.push(makeVma({ start: at, end: at + rng.between(33, 600) * PAGE_SIZE, name: "[heap]" }));
   const stackTop = 0x7ffc_0000_0000 + rng.below(0x3_0000) * PAGE_SIZE;
-  vmas.push(makeVma({ start: stackTop - 33 * PAGE_SIZE, end: stackTop, name: "[stack]" }));
+  vmas.push(makeVma({
+    start: stackTop - 33 * PAGE_SIZE,
+    end: stackTop,
+    name: "[stack]",
+    flags: VmFlag.growsdown,
+  }));
   return { vmas, mmapTop: 0x7f00_0000_0000 + rng.below(0x0f00_0000) * PAGE_SIZE };
 }
 

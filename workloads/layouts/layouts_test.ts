@@ -79,3 +79,19 @@ Deno.test("random's tunables shape the layout", () => {
   const dontcopy = resolveLayout("random:vmas=200,dontcopy=1", 5).vmas;
   assert.ok(dontcopy.every((v) => v.flags & VmFlag.dontcopy));
 });
+
+Deno.test("only the [stack] line grows down", () => {
+  const vmas = parseMaps(
+    "7f0000000000-7f0000001000 rw-p 00000000 00:00 0 [stack:123]\n" +
+      "7ffd00000000-7ffd00021000 rw-p 00000000 00:00 0                  [stack]\n" +
+      "7ffd00030000-7ffd00032000 r-xp 00000000 00:00 0                  [vdso]\n",
+    "stack.maps",
+  );
+  assert.deepEqual(vmas.map((v) => v.flags), [0, VmFlag.growsdown, VmFlag.special]);
+  for (const name of fixtureNames()) {
+    const growing = resolveLayout(name, 1).vmas.filter((v) => v.flags & VmFlag.growsdown);
+    assert.deepEqual(growing.map((v) => v.name), ["[stack]"], name);
+  }
+  const glibc = resolveLayout("glibc", 2).vmas.filter((v) => v.flags & VmFlag.growsdown);
+  assert.deepEqual(glibc.map((v) => v.name), ["[stack]"]);
+});

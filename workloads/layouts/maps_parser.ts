@@ -30,6 +30,15 @@ const LINE =
 const SPECIAL_NAMES = new Set(["[vdso]", "[vvar]", "[vvar_vclock]", "[vsyscall]", "[uprobes]"]);
 
 /**
+ * The VM flags a maps line shows through its label: maps prints no flags, but the kernel
+ * names the process stack `[stack]`, and that VMA is VM_GROWSDOWN on x86.
+ */
+function flagsOfLabel(label: string): number {
+  if (SPECIAL_NAMES.has(label)) return VmFlag.special;
+  return label === "[stack]" ? VmFlag.growsdown : 0;
+}
+
+/**
  * Parse maps text. `[vsyscall]` (outside the mm's tree in the kernel too) is skipped; every
  * other line must be a page-aligned, non-empty range above the previous one.
  */
@@ -67,7 +76,7 @@ export function parseMaps(text: string, fileName: string): Vma[] {
       path: isFile ? label : "",
       offset: isFile ? parseInt(match[4], 16) : 0,
       name: isFile ? "" : label,
-      flags: SPECIAL_NAMES.has(label) ? VmFlag.special : 0,
+      flags: flagsOfLabel(label),
     }));
   }
   if (vmas.length === 0) throw new LayoutError(`${fileName}: no mappings`);

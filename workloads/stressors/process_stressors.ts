@@ -16,11 +16,23 @@
  * @module
  */
 
-import { PAGE_SIZE, PROT_READ, PROT_WRITE } from "../vma.ts";
-import { ADVICE_FLAGS } from "../vma.ts";
-import type { Stressor } from "./types.ts";
+import type { CloneOp, ForkOp } from "../operations.ts";
+import { ADVICE_FLAGS, PAGE_SIZE, PROT_READ, PROT_WRITE } from "../vma.ts";
+import type { Stressor, StressorContext, StressorStep } from "./types.ts";
 
 const RW = PROT_READ | PROT_WRITE;
+
+/**
+ * The bogo op of clone and forkheavy: one child made with `birth` (a full copy of the mm
+ * either way) and reaped at once, its own work touching no mapping.
+ */
+function childReaped(run: StressorContext["run"], birth: ForkOp | CloneOp): StressorStep {
+  return () => {
+    run(birth);
+    run({ op: "exit" });
+    return 1;
+  };
+}
 
 /** fork: one child created with fork() and reaped. */
 export const forkStressor: Stressor = {
@@ -53,11 +65,7 @@ export const cloneStressor: Stressor = {
   bogoOp: "one successful clone",
   start({ run, options }) {
     run({ op: "mmap", length: options.cloneRegionPages * PAGE_SIZE, prot: RW });
-    return () => {
-      run({ op: "clone", shared: false });
-      run({ op: "exit" });
-      return 1;
-    };
+    return childReaped(run, { op: "clone", shared: false });
   },
 };
 
@@ -85,11 +93,7 @@ export const forkheavyStressor: Stressor = {
         run({ op: "mmap", length: 2 * PAGE_SIZE, prot: RW, flags: [rng.pick(ADVICE_FLAGS)] });
       }
     }
-    return () => {
-      run({ op: "fork" });
-      run({ op: "exit" });
-      return 1;
-    };
+    return childReaped(run, { op: "fork" });
   },
 };
 

@@ -12,17 +12,13 @@
  * - mremap: an 8-page region (3 halvings and 3 doublings) instead of our default 256.
  */
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
-import { loadVersion } from "../../core/loader.ts";
 import { resolveLayout } from "../layouts/mod.ts";
 import { STRESSOR_NAMES } from "../probe_types.ts";
 import { runStress, type StressRun } from "../runner.ts";
 import type { StressorOptions } from "./types.ts";
+import { loadTestModule, TEST_VERSION } from "../test_version.ts";
 
-const VERSION = existsSync(new URL("../../core/head/mod.ts", import.meta.url))
-  ? "head"
-  : "testing/reference";
-const { module } = await loadVersion(VERSION);
+const module = await loadTestModule();
 const SIZES: Partial<StressorOptions> = {
   mmapforkChildren: 2,
   forkheavyAllocs: 1024,
@@ -37,7 +33,7 @@ function describeFailure(run: StressRun): string {
 }
 
 for (const stressor of STRESSOR_NAMES) {
-  Deno.test(`${stressor} passes --verify for 10,000 ops on glibc against ${VERSION}`, () => {
+  Deno.test(`${stressor} passes --verify for 10,000 ops on glibc against ${TEST_VERSION}`, () => {
     const run = runStress({
       module,
       stressor,
@@ -62,7 +58,7 @@ const OTHER_LAYOUTS = [
   "stress-ng-main",
 ];
 
-Deno.test(`every stressor passes --verify on every other layout kind against ${VERSION}`, () => {
+Deno.test(`every stressor passes --verify on every other layout kind against ${TEST_VERSION}`, () => {
   for (const layoutName of OTHER_LAYOUTS) {
     const layout = resolveLayout(layoutName, 5).vmas;
     for (const stressor of STRESSOR_NAMES) {
