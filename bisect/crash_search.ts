@@ -34,6 +34,7 @@
  * @module
  */
 
+import { narrowBoundary, type SearchRange } from "./boundary_search.ts";
 import type { ProbeCase, ProbeRun, VersionRef } from "./runner.ts";
 
 /** What one evaluation of a version's whole matrix found. */
@@ -84,16 +85,8 @@ export interface CrashVerdict {
   readonly notes: readonly string[];
 }
 
-/** Inputs of {@linkcode crashSearch}. */
-export interface CrashSearchOptions {
-  /** Versions, oldest first. */
-  readonly versions: readonly VersionRef[];
-  /** Index of the version believed good. */
-  readonly good: number;
-  /** Index of the version believed bad. */
-  readonly bad: number;
-  /** The user named the bad version; if it passes, say so rather than scan. */
-  readonly badGiven: boolean;
+/** Inputs of {@linkcode crashSearch}: the range, the probes and how to run them. */
+export interface CrashSearchOptions extends SearchRange {
   /** The probes every version runs. */
   readonly matrix: readonly ProbeCase[];
   /** Runs one probe (a {@linkcode ProbeRunner}'s `run`). */
@@ -148,6 +141,8 @@ export async function crashSearch(options: CrashSearchOptions): Promise<CrashVer
   const steps: VersionVerdict[] = [];
   const allRuns: ProbeRun[] = [];
   const known = new Map<number, VersionVerdict>();
+  /** Versions that cannot be probed, stepped around by the halving. */
+  const skipped = new Set<number>();
   const notes: string[] = [];
 
   const run = async (index: number, probe: ProbeCase) => {
@@ -170,6 +165,7 @@ export async function crashSearch(options: CrashSearchOptions): Promise<CrashVer
         : "good",
     };
     known.set(index, verdict);
+    if (verdict.status === "skip") skipped.add(index);
     steps.push(verdict);
     options.onStep?.(verdict);
     return verdict;
@@ -237,13 +233,11 @@ export async function crashSearch(options: CrashSearchOptions): Promise<CrashVer
   // failing moves the bad end left and halves again.
   for (let round = 0; round < versions.length + 1; round++) {
     lo = lastGoodBefore(known, hi) ?? lo;
-    for (;;) {
-      const next = nextCandidate(known, lo, hi);
-      if (next === undefined) break;
-      const step = await evaluate(next);
-      if (step.status === "good") lo = next;
-      else if (step.status === "bad") hi = next;
-    }
+    ({ lo, hi } = await narrowBoundary(
+      { lo, hi },
+      async (index) => (await evaluate(index)).status,
+      skipped,
+    ));
     const boundary = await confirm(hi, lo);
     if (boundary.goodFailed) {
       // Keep the failing repeat in the matrix slot it belongs to, so the version reads as bad.
@@ -266,17 +260,17 @@ export async function crashSearch(options: CrashSearchOptions): Promise<CrashVer
       hi = lo;
       continue;
     }
-    const skipped = skippedBetween(known, lo, hi).map((i) => versions[i].name);
+    const between = skippedBetween(skipped, lo, hi).map((i) => versions[i].name);
     const badStep = known.get(hi)!;
     const failing = badStep.runs.filter(isFailure);
     const sureOfGood = boundary.reproductions.length > 0 &&
       boundary.reproductions.some((r) =>
         (1 - r.fails / r.runs) ** r.goodRuns <= 1 - confidence + 1e-12
       );
-    if (skipped.length > 0) {
+    if (between.length > 0) {
       notes.push(
-        `${skipped.join(", ")} could not be probed: the first bad version is one of ` +
-          `${[...skipped, versions[hi].name].join(", ")}`,
+        `${between.join(", ")} could not be probed: the first bad version is one of ` +
+          `${[...between, versions[hi].name].join(", ")}`,
       );
     }
     if (!sureOfGood) {
@@ -289,8 +283,8 @@ export async function crashSearch(options: CrashSearchOptions): Promise<CrashVer
       kind: "first-bad",
       firstBad: versions[hi].name,
       lastGood: versions[lo].name,
-      candidates: skipped.length > 0 ? [...skipped, versions[hi].name] : [],
-      confident: sureOfGood && skipped.length === 0,
+      candidates: between.length > 0 ? [...between, versions[hi].name] : [],
+      confident: sureOfGood && between.length === 0,
       reproductions: boundary.reproductions,
       evidence: failing[0] ?? null,
       failingProbes: failing.length,
@@ -350,21 +344,6 @@ export function goodRunsNeeded(rate: number, confidence: number, cap: number): n
   return Math.max(1, Math.min(cap, m));
 }
 
-/** The untested, unskipped index strictly between lo and hi nearest their middle. */
-function nextCandidate(
-  known: ReadonlyMap<number, VersionVerdict>,
-  lo: number,
-  hi: number,
-): number | undefined {
-  const middle = (lo + hi) / 2;
-  let best: number | undefined;
-  for (let i = lo + 1; i < hi; i++) {
-    if (known.get(i)?.status === "skip") continue;
-    if (best === undefined || Math.abs(i - middle) < Math.abs(best - middle)) best = i;
-  }
-  return best;
-}
-
 /** The highest index below `hi` known to be good. */
 function lastGoodBefore(
   known: ReadonlyMap<number, VersionVerdict>,
@@ -377,13 +356,10 @@ function lastGoodBefore(
   return best;
 }
 
-function skippedBetween(
-  known: ReadonlyMap<number, VersionVerdict>,
-  lo: number,
-  hi: number,
-): number[] {
+/** The skipped indices strictly between lo and hi, oldest first. */
+function skippedBetween(skipped: ReadonlySet<number>, lo: number, hi: number): number[] {
   const out: number[] = [];
-  for (let i = lo + 1; i < hi; i++) if (known.get(i)?.status === "skip") out.push(i);
+  for (let i = lo + 1; i < hi; i++) if (skipped.has(i)) out.push(i);
   return out;
 }
 

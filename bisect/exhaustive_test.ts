@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { exhaustive } from "./exhaustive.ts";
 import { formatExhaustive } from "./report.ts";
-import type { ProbeCase, ProbeRun, VersionRef } from "./runner.ts";
+import { fakeSampler } from "./fake_sampler.ts";
+import type { ProbeCase, VersionRef } from "./runner.ts";
 
 const VERSIONS: VersionRef[] = ["v1", "v2", "v3", "v4"].map((name) => ({ name, folder: name }));
 const MATRIX: ProbeCase[] = [
@@ -11,9 +12,7 @@ const MATRIX: ProbeCase[] = [
 const PERF: ProbeCase = { stressor: "mmap", layout: "glibc", seed: 1, ops: 50, verify: false };
 
 Deno.test("exhaustive: every cell, and each version's throughput against the one before", async () => {
-  const order: string[] = [];
-  let tick = 0;
-  const speed: Record<string, number> = { v1: 100, v2: 101, v3: 70, v4: 72 };
+  const perf = fakeSampler({ v1: 100, v2: 101, v3: 70, v4: 72 }, { jitter: [0.98, 1.0, 1.02] });
   const table = await exhaustive({
     versions: VERSIONS,
     crashMatrix: MATRIX,
@@ -31,25 +30,7 @@ Deno.test("exhaustive: every cell, and each version's throughput against the one
           : "pass",
         wallMs: 1,
       }),
-    perfRun: (v, p): Promise<ProbeRun> => {
-      order.push(v.name);
-      const spec = { version: v.name, ...p };
-      const opsPerSecond = speed[v.name] * [0.98, 1.0, 1.02][tick++ % 3];
-      return Promise.resolve({
-        spec,
-        outcome: "pass",
-        wallMs: 1,
-        result: {
-          spec,
-          outcome: "pass",
-          bogoOps: 50,
-          elapsedMs: 1,
-          opsPerSecond,
-          digest: "",
-          layoutVmas: 30,
-        },
-      });
-    },
+    perfRun: perf.run,
   });
   assert.deepEqual(table.cells.map((row) => row.map((r) => r.outcome)), [
     ["pass", "pass"],
@@ -58,7 +39,7 @@ Deno.test("exhaustive: every cell, and each version's throughput against the one
     ["skip", "skip"],
   ]);
   assert.deepEqual(
-    order.slice(0, 8),
+    perf.order.slice(0, 8),
     ["v1", "v2", "v3", "v4", "v1", "v2", "v3", "v4"],
     "round-robin",
   );

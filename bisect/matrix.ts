@@ -51,13 +51,14 @@ export const DEFAULT_CRASH: MatrixAxes = {
   verify: true,
 };
 
-/** The default performance probe. */
+/** The default performance probe: timed, without checks (see `ProbeSpec.mode`). */
 export const DEFAULT_PERF: ProbeCase = {
   stressor: "mmap",
   layout: "fragmented",
   seed: 1,
   ops: 2500,
   verify: false,
+  mode: "timed",
 };
 
 /**

@@ -15,6 +15,8 @@
  * @module
  */
 
+export { narrowBoundary, nearestMiddle } from "./boundary_search.ts";
+export type { Ends, SearchRange, Side } from "./boundary_search.ts";
 export { classifyExit, lastResultLine } from "./classify.ts";
 export type { ChildExit, Classified } from "./classify.ts";
 export { crashSearch, goodRunsNeeded, isFailure } from "./crash_search.ts";
@@ -46,21 +48,9 @@ export {
   reproduceCommand,
   robotTable,
 } from "./report.ts";
-export {
-  PERF_PROBE_ENTRY,
-  PROBE_ENTRY,
-  ProbeRunner,
-  ProbeSpecRejected,
-  SUITE_ROOT,
-} from "./runner.ts";
-export type {
-  MeasuredResult,
-  ProbeCase,
-  ProbeLimits,
-  ProbeRun,
-  RunnerOptions,
-  VersionRef,
-} from "./runner.ts";
+export { PROBE_ENTRY, ProbeRunner, ProbeSpecRejected } from "./runner.ts";
+export { SUITE_ROOT } from "./child.ts";
+export type { ProbeCase, ProbeLimits, ProbeRun, RunnerOptions, VersionRef } from "./runner.ts";
 export { CLOCKS, metricName, throughput, throughputUnit } from "./throughput.ts";
 export type { Clock } from "./throughput.ts";
 export { DEFAULT_CRASH_LIMITS, DEFAULT_PERF_LIMITS, estimateProbes, runBisect } from "./session.ts";

@@ -38,6 +38,7 @@
  * @module
  */
 
+import { narrowBoundary, type SearchRange } from "./boundary_search.ts";
 import type { ProbeCase, ProbeRun, VersionRef } from "./runner.ts";
 import { type Clock, throughput } from "./throughput.ts";
 import {
@@ -99,12 +100,8 @@ export interface PerfVerdict {
   readonly notes: readonly string[];
 }
 
-/** Inputs of {@linkcode perfSearch}. */
-export interface PerfSearchOptions {
-  readonly versions: readonly VersionRef[];
-  readonly good: number;
-  readonly bad: number;
-  readonly badGiven: boolean;
+/** Inputs of {@linkcode perfSearch}: the range, the workload and how to sample it. */
+export interface PerfSearchOptions extends SearchRange {
   /** The workload measured; `result.opsPerSecond` is the figure. */
   readonly probe: ProbeCase;
   /** Runs one probe in a fresh process (a {@linkcode ProbeRunner}'s `run`, concurrency 1). */
@@ -179,19 +176,14 @@ export async function perfSearch(options: PerfSearchOptions): Promise<PerfVerdic
   }
 
   if (ends.verdict === "slower") {
-    let lo = options.good;
-    let hi = options.bad;
+    // Each midpoint is compared with the good endpoint: slower is bad, a broken sample a skip.
     const broken = new Set<number>();
-    for (;;) {
-      const mid = middle(lo, hi, broken);
-      if (mid === undefined) break;
+    const { lo, hi } = await narrowBoundary({ lo: options.good, hi: options.bad }, async (mid) => {
       const c = await compareAt(options.good, mid);
-      if (c.verdict === "broken") {
-        broken.add(mid);
-        notes.push(`${versions[mid].name} skipped: ${describe(c.failure)}`);
-      } else if (c.verdict === "slower") hi = mid;
-      else lo = mid;
-    }
+      if (c.verdict !== "broken") return c.verdict === "slower" ? "bad" : "good";
+      notes.push(`${versions[mid].name} skipped: ${describe(c.failure)}`);
+      return "skip";
+    }, broken);
     const step = hi === options.bad && lo === options.good ? ends : await compareAt(lo, hi);
     const confident = step.verdict === "slower";
     if (!confident) {
@@ -375,17 +367,6 @@ export function judge(
     verdict: !usable ? "broken" : slower ? "slower" : "not-slower",
     ...(failure ? { failure } : {}),
   };
-}
-
-/** The index strictly between lo and hi nearest their middle, avoiding broken ones. */
-function middle(lo: number, hi: number, broken: ReadonlySet<number>): number | undefined {
-  const centre = (lo + hi) / 2;
-  let best: number | undefined;
-  for (let i = lo + 1; i < hi; i++) {
-    if (broken.has(i)) continue;
-    if (best === undefined || Math.abs(i - centre) < Math.abs(best - centre)) best = i;
-  }
-  return best;
 }
 
 function describe(run: ProbeRun | undefined): string {

@@ -1,44 +1,15 @@
 import assert from "node:assert/strict";
 import { judge, perfSearch, type PerfSearchOptions } from "./perf_search.ts";
-import type { ProbeCase, ProbeRun, VersionRef } from "./runner.ts";
+import { fakeSampler } from "./fake_sampler.ts";
+import type { ProbeCase, VersionRef } from "./runner.ts";
 
 const NAMES = ["a", "b", "c", "d", "e", "f", "g"];
 const VERSIONS: VersionRef[] = NAMES.map((name) => ({ name, folder: `/fixtures/${name}` }));
 const PROBE: ProbeCase = { stressor: "mmap", layout: "glibc", seed: 1, ops: 100, verify: false };
 
-/** A fake sampler: each version's throughput plus deterministic jitter of about ±3%. */
+/** A fake sampler with the default jitter, some versions possibly broken. */
 function sampler(speed: Record<string, number>, broken: string[] = []) {
-  let tick = 0;
-  const order: string[] = [];
-  const run = (version: VersionRef, probe: ProbeCase): Promise<ProbeRun> => {
-    order.push(version.name);
-    const spec = { version: version.name, ...probe };
-    if (broken.includes(version.name)) {
-      return Promise.resolve({
-        spec,
-        outcome: "crash",
-        wallMs: 1,
-        failure: { kind: "TypeError", message: "boom", frames: [], atOp: 3, operation: "mmap" },
-      });
-    }
-    const jitter = [0.97, 1.01, 0.99, 1.03, 1.0, 0.98, 1.02][tick++ % 7];
-    const opsPerSecond = speed[version.name] * jitter;
-    return Promise.resolve({
-      spec,
-      outcome: "pass",
-      wallMs: 1,
-      result: {
-        spec,
-        outcome: "pass",
-        bogoOps: 100,
-        elapsedMs: 1,
-        opsPerSecond,
-        digest: "",
-        layoutVmas: 30,
-      },
-    });
-  };
-  return { run, order };
+  return fakeSampler(speed, { broken });
 }
 
 const options = (

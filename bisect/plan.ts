@@ -167,6 +167,7 @@ export function buildSettings(
       : integer(args.perfSeed, "--perf-seed", 0),
     ops: args.perfOps === undefined ? DEFAULT_PERF.ops : integer(args.perfOps, "--perf-ops", 1),
     verify: false,
+    mode: "timed",
   };
   const probesToCheck = [
     ...(modes.includes("crash") ? matrix : []),

@@ -21,26 +21,17 @@
  * @module
  */
 
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join, resolve } from "node:path";
 import type { Failure, Outcome, ProbeResult, ProbeSpec } from "../workloads/probe_types.ts";
+import { killChild, sandboxedRun, spawnDeno, SUITE_ROOT } from "./child.ts";
 import { classifyExit } from "./classify.ts";
 import { type VersionCheck, VersionChecker } from "./version_check.ts";
 
-/** The suite's root folder: the children run there so they find `deno.json`. */
-export const SUITE_ROOT: string = dirname(dirname(fileURLToPath(import.meta.url)));
+/** The suite's root folder, where the children run (see `child.ts`). */
+export { SUITE_ROOT };
 
 /** The probe entry point the runner spawns by default. */
 export const PROBE_ENTRY: string = join(SUITE_ROOT, "workloads", "probe_main.ts");
-
-/** The entry for performance samples: the probe plus its CPU time (`perf_probe_main.ts`). */
-export const PERF_PROBE_ENTRY: string = join(SUITE_ROOT, "bisect", "perf_probe_main.ts");
-
-/** A probe's result line, with the CPU time that the performance entry adds. */
-export interface MeasuredResult extends ProbeResult {
-  /** CPU time (user + system) of the probe, in milliseconds. */
-  readonly cpuMs?: number;
-}
 
 /** A version as the runner sees it: a name to report and the folder that holds its `mod.ts`. */
 export interface VersionRef {
@@ -66,8 +57,8 @@ export interface ProbeRun {
   readonly outcome: Outcome;
   /** Evidence for anything but `pass`. */
   readonly failure?: Failure;
-  /** The child's result line, when it printed one. */
-  readonly result?: MeasuredResult;
+  /** The child's result line, when it printed one (with `cpuMs` for a timed probe). */
+  readonly result?: ProbeResult;
   /** Wall time of the child, measured by the parent. */
   readonly wallMs: number;
   /** Why a skipped version was skipped. */
@@ -202,34 +193,19 @@ export class ProbeRunner {
   async #spawn(reported: ProbeSpec, childSpec: ProbeSpec): Promise<ProbeRun> {
     const started = performance.now();
     const { timeMs, memoryMb } = this.limits;
-    const child = new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        "--quiet",
-        "--no-prompt",
-        `--v8-flags=--max-old-space-size=${memoryMb}`,
-        "--allow-read",
-        "--allow-env",
-        this.probeEntry,
-        "--spec",
-        JSON.stringify(childSpec),
-      ],
-      cwd: SUITE_ROOT,
-      env: { NO_COLOR: "1" },
-      stdin: "null",
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn();
+    const child = spawnDeno(
+      sandboxedRun(this.probeEntry, memoryMb, ["--spec", JSON.stringify(childSpec)]),
+    );
 
     let timedOut = false;
     let memoryExceeded = false;
     const timer = setTimeout(() => {
       timedOut = true;
-      kill(child);
+      killChild(child);
     }, timeMs);
     const watchdog = watchMemory(child.pid, memoryMb + RSS_MARGIN_MB, () => {
       memoryExceeded = true;
-      kill(child);
+      killChild(child);
     });
     const [stdout, stderr, status] = await Promise.all([
       readCapped(child.stdout, STDOUT_CAP),
@@ -263,14 +239,6 @@ export class ProbeRunner {
       ...(classified.result ? { result: { ...classified.result, spec: reported } } : {}),
     };
     return run;
-  }
-}
-
-function kill(child: Deno.ChildProcess): void {
-  try {
-    child.kill("SIGKILL");
-  } catch {
-    // Already gone.
   }
 }
 

@@ -25,13 +25,7 @@
 import { crashSearch, type CrashVerdict } from "./crash_search.ts";
 import { exhaustive, type ExhaustiveResult } from "./exhaustive.ts";
 import { DEFAULT_SAMPLES, perfSearch, type PerfVerdict } from "./perf_search.ts";
-import {
-  PERF_PROBE_ENTRY,
-  type ProbeCase,
-  type ProbeLimits,
-  ProbeRunner,
-  type VersionRef,
-} from "./runner.ts";
+import { type ProbeCase, type ProbeLimits, ProbeRunner, type VersionRef } from "./runner.ts";
 import type { Clock } from "./throughput.ts";
 import { VersionChecker } from "./version_check.ts";
 
@@ -82,8 +76,8 @@ export interface BisectPlan {
   readonly confidence?: number;
   /** Performance figures per second of CPU time (default) or of wall time. */
   readonly clock?: Clock;
-  /** Probe entry point for every child (default: `workloads/probe_main.ts` for crash probes,
-   * `bisect/perf_probe_main.ts` for performance samples). */
+  /** Probe entry point for every child (default `workloads/probe_main.ts`; performance
+   * samples ask it for its timed mode in their spec). */
   readonly probeEntry?: string;
   /** Called after every probe. */
   readonly onProgress?: (progress: Progress) => void;
@@ -158,7 +152,7 @@ export async function runBisect(plan: BisectPlan): Promise<BisectReport> {
     concurrency: 1,
     checker,
     onProbe,
-    probeEntry: plan.probeEntry ?? PERF_PROBE_ENTRY,
+    ...(plan.probeEntry ? { probeEntry: plan.probeEntry } : {}),
   });
   const clock = plan.clock ?? "cpu";
 

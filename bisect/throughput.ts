@@ -1,7 +1,7 @@
 /**
  * What a performance sample's figure is: bogo ops per second of CPU time (default) or of wall
- * time. CPU time comes from the `cpuMs` that `perf_probe_main.ts` adds to the probe's result;
- * a result without it (another probe entry) falls back to wall time.
+ * time. CPU time comes from the `cpuMs` of a timed probe's result (`mode: "timed"` in its spec);
+ * a result without it (a checked probe, or another probe entry) falls back to wall time.
  *
  * @example
  * ```ts

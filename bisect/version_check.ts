@@ -17,8 +17,8 @@
  * @module
  */
 
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join, resolve } from "node:path";
+import { killChild, sandboxedRun, spawnDeno, SUITE_ROOT } from "./child.ts";
 
 /** The verdict on one version folder. */
 export type VersionCheck =
@@ -31,7 +31,6 @@ export interface CheckerOptions {
   readonly limits: { readonly timeMs: number; readonly memoryMb: number };
 }
 
-const SUITE_ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
 const LOAD_ENTRY = join(SUITE_ROOT, "bisect", "load_main.ts");
 
 /**
@@ -74,16 +73,7 @@ export class VersionChecker {
       return { ok: false, stage: "type-check", reason: `does not type-check: ${typed.message}` };
     }
     const loaded = await runChild(
-      [
-        "run",
-        "--quiet",
-        "--no-prompt",
-        `--v8-flags=--max-old-space-size=${this.#limits.memoryMb}`,
-        "--allow-read",
-        "--allow-env",
-        LOAD_ENTRY,
-        folder,
-      ],
+      sandboxedRun(LOAD_ENTRY, this.#limits.memoryMb, [folder]),
       this.#limits.timeMs,
     );
     if (!loaded.ok) return { ok: false, stage: "load", reason: `does not load: ${loaded.message}` };
@@ -96,22 +86,11 @@ async function runChild(
   args: string[],
   timeMs: number,
 ): Promise<{ ok: true } | { ok: false; message: string }> {
-  const child = new Deno.Command(Deno.execPath(), {
-    args,
-    cwd: SUITE_ROOT,
-    env: { NO_COLOR: "1" },
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
+  const child = spawnDeno(args);
   let timedOut = false;
   const timer = setTimeout(() => {
     timedOut = true;
-    try {
-      child.kill("SIGKILL");
-    } catch {
-      // Already gone.
-    }
+    killChild(child);
   }, timeMs);
   const output = await child.output();
   clearTimeout(timer);

@@ -1,8 +1,9 @@
 /**
  * One probe, in-process: load the version, build the layout, run the stressor (or the
- * explicit operations) with the checks, and report a {@linkcode ProbeResult}. Every error of
- * the code under test is caught and classified; only a bad spec throws
- * ({@linkcode ProbeSpecError}, `LayoutError`, `UnknownVersionError`).
+ * explicit operations) with the checks, or timed without them for a performance sample, and
+ * report a {@linkcode ProbeResult}. Every error of the code under test is caught and
+ * classified; only a bad spec throws ({@linkcode ProbeSpecError}, `LayoutError`,
+ * `UnknownVersionError`).
  *
  * @example
  * ```ts
@@ -23,12 +24,14 @@ import { classify } from "./classify.ts";
 import { resolveLayout } from "./layouts/mod.ts";
 import { decodeOperation, type Operation, OperationError } from "./operations.ts";
 import {
+  PROBE_MODES,
+  type ProbeMode,
   type ProbeResult,
   type ProbeSpec,
   STRESSOR_NAMES,
   type StressorName,
 } from "./probe_types.ts";
-import { runStress, type StressRun } from "./runner.ts";
+import { runStress, type StressConfig, type StressRun } from "./runner.ts";
 import { DEFAULT_STRESSOR_OPTIONS, type StressorOptions } from "./stressors/mod.ts";
 import type { Vma } from "./vma.ts";
 import { decodeVmas, VmaRecordError } from "./vma_records.ts";
@@ -76,6 +79,10 @@ export function parseProbeSpec(json: unknown): ProbeSpec {
         })`,
       );
     }
+  }
+  if (spec.mode !== undefined) {
+    need("mode", PROBE_MODES.includes(spec.mode as ProbeMode), `one of ${PROBE_MODES.join(", ")}`);
+    need("verify", spec.mode !== "timed" || spec.verify === false, "false in timed mode");
   }
   return spec as unknown as ProbeSpec;
 }
@@ -133,21 +140,31 @@ export function probeResult(spec: ProbeSpec, run: StressRun): ProbeResult {
   };
 }
 
-/** Run `spec` against an already loaded version. */
+/**
+ * Run `spec` against an already loaded version: with its checks, or in `timed` mode without
+ * them, after a warm-up pass, and with the CPU time of the loop (see `ProbeSpec.mode`).
+ */
 export function runProbeWith(module: MapleModule, spec: ProbeSpec): ProbeResult {
   const prepared = prepareProbe(spec);
-  const run = runStress({
+  const timed = spec.mode === "timed";
+  const config: StressConfig = {
     module,
     stressor: spec.stressor,
     layout: prepared.layout,
     seed: spec.seed,
     ops: spec.ops,
     timeoutMs: spec.timeoutMs,
-    checkMode: spec.verify ? "every-op" : "interval",
+    checkMode: timed ? "none" : spec.verify ? "every-op" : "interval",
     options: prepared.options,
     operations: prepared.operations,
-  });
-  return probeResult(spec, run);
+  };
+  if (!timed) return probeResult(spec, runStress(config));
+  // The first pass warms the JIT up, so the sample measures the version's steady state rather
+  // than how fast V8 compiles it (short samples were mostly compile time, which hid real
+  // slowdowns of the tree). Only the second pass is reported, unless the first one failed.
+  const warmup = runStress(config);
+  const run = warmup.failure ? warmup : runStress(config);
+  return { ...probeResult(spec, run), cpuMs: run.userMs + run.systemMs };
 }
 
 /**

@@ -1,7 +1,8 @@
 /**
  * The probe's command line: reads a ProbeSpec as JSON from `--spec '<json>'` or stdin, prints
  * exactly one ProbeResult JSON line on stdout and exits 0 whatever the outcome; a bad spec
- * prints one line on stderr and exits 2. This is what the bisect runner spawns.
+ * prints one line on stderr and exits 2. This is what the bisect runner spawns, for crash
+ * probes and (with `"mode":"timed"` in the spec) for performance samples alike.
  *
  * @example
  * ```ts

@@ -91,10 +91,51 @@ Deno.test("explicit layouts and operations run instead of the named ones", () =>
   for (const op of ops) assert.deepEqual(decodeOperation(encodeOperation(op)), op);
 });
 
+Deno.test("a timed probe runs without checks, after a warm-up pass, and reports its CPU time", () => {
+  const timed: ProbeSpec = { ...spec, verify: false, mode: "timed" };
+  let dups = 0;
+  const counting = withFaults(module, { beforeDup: () => void dups++ });
+  const checked = runProbeWith(counting, { ...spec, verify: false });
+  const checkedDups = dups;
+  dups = 0;
+  const result = runProbeWith(counting, timed);
+  assert.equal(result.outcome, "pass");
+  assert.equal(result.bogoOps, 50);
+  assert.equal(result.digest, checked.digest, "the same run as the checked one");
+  assert.equal(dups, 2 * checkedDups, "a warm-up pass, then the measured one");
+  assert.ok(result.cpuMs !== undefined && result.cpuMs > 0);
+  assert.equal(checked.cpuMs, undefined, "only timed probes report CPU time");
+
+  // A tree that differs from the reference is caught only where the mirror runs.
+  const hiding = withFaults(module, { loadHides: (i) => i % 4096 === 4095 });
+  assert.equal(runProbeWith(hiding, { ...spec, stressor: "mmap" }).outcome, "wrong");
+  assert.equal(runProbeWith(hiding, { ...timed, stressor: "mmap" }).outcome, "pass");
+
+  // A crash in the warm-up pass is the sample's outcome; the measured pass does not run.
+  dups = 0;
+  const crashing = withFaults(module, {
+    beforeDup: () => {
+      if (++dups === 3) throw new TypeError("boom");
+    },
+  });
+  const crash = runProbeWith(crashing, timed);
+  assert.equal(crash.outcome, "crash");
+  assert.equal(crash.failure?.message, "boom");
+  assert.equal(dups, 3);
+});
+
 Deno.test("bad specs are refused before anything runs", async () => {
   assert.throws(() => parseProbeSpec({ ...spec, stressor: "nope" }), ProbeSpecError);
   assert.throws(() => parseProbeSpec({ ...spec, seed: -1 }), /"seed"/);
   assert.throws(() => parseProbeSpec({ ...spec, options: { bogus: 3 } }), /options\.bogus/);
+  assert.throws(
+    () => parseProbeSpec({ ...spec, mode: "fast" }),
+    /"mode" must be one of checked, timed/,
+  );
+  assert.throws(
+    () => parseProbeSpec({ ...spec, mode: "timed", verify: true }),
+    /"verify" must be false in timed mode/,
+  );
   await assert.rejects(() => runProbe({ ...spec, version: "no-such-version" }), /unknown version/);
   await assert.rejects(
     () => runProbe({ ...spec, inlineLayout: [{ range: "zz", perms: "r--p" }] }),
@@ -155,6 +196,23 @@ Deno.test("probe_main prints exactly one ProbeResult line and exits 0", async ()
   assert.equal(result.outcome, "pass");
   const viaStdin = await probeCli([], JSON.stringify(spec));
   assert.equal((JSON.parse(viaStdin.stdout) as ProbeResult).digest, result.digest);
+});
+
+Deno.test("probe_main in timed mode adds the CPU time to its one line", async () => {
+  const timed = await probeCli([
+    "--spec",
+    JSON.stringify({ ...spec, verify: false, mode: "timed" }),
+  ]);
+  assert.equal(timed.code, 0);
+  const lines = timed.stdout.trim().split("\n");
+  assert.equal(lines.length, 1);
+  const result = JSON.parse(lines[0]) as ProbeResult;
+  assert.equal(result.outcome, "pass");
+  assert.equal(typeof result.cpuMs, "number");
+  const bad = await probeCli(["--spec", JSON.stringify({ ...spec, mode: "timed" })]);
+  assert.equal(bad.code, 2);
+  assert.equal(bad.stdout, "");
+  assert.match(bad.stderr, /^probe: probe spec field "verify" must be false in timed mode\n$/);
 });
 
 Deno.test("probe_main refuses a bad spec with one line on stderr and exit 2", async () => {

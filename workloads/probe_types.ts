@@ -34,6 +34,12 @@ export const STRESSOR_NAMES = [
 /** A stressor's name. */
 export type StressorName = typeof STRESSOR_NAMES[number];
 
+/** How a probe runs: `checked` for correctness (the default), `timed` for speed. */
+export const PROBE_MODES = ["checked", "timed"] as const;
+
+/** A probe's mode; see {@linkcode ProbeSpec.mode}. */
+export type ProbeMode = typeof PROBE_MODES[number];
+
 /** What to run. */
 export interface ProbeSpec {
   /** A manifest version name, `head`, or a path to a version folder. */
@@ -62,6 +68,15 @@ export interface ProbeSpec {
   readonly operations?: readonly OperationRecord[];
   /** Stressor sizes by name (e.g. `{ "mmapPages": 4 }`); see `workloads/stressors/types.ts`. */
   readonly options?: Readonly<Record<string, number>>;
+  /**
+   * `checked` (absent: the same) runs with the checks `verify` asks for. `timed` measures speed
+   * instead, for performance samples: no reference mirror and no whole-space checks (the mirror
+   * costs about as much as the tree, and would dilute a slowdown of the tree), a warm-up pass
+   * of the same spec first (so a sample measures the version's steady state, not how fast V8
+   * compiles it; only the second pass is reported), and the CPU time of the stressor loop in
+   * the result as `cpuMs`. A timed probe needs `verify: false`.
+   */
+  readonly mode?: ProbeMode;
 }
 
 /** One VMA in JSON: `{ "range": "7f00a000-7f00c000", "perms": "r-xp", "offset": "0x2000", "name": "/usr/lib/libc.so.6" }`. */
@@ -123,4 +138,10 @@ export interface ProbeResult {
   readonly opsDigest?: string;
   /** Primitive operations applied (a bogo op may be many). */
   readonly primitiveOps?: number;
+  /**
+   * CPU time (user + system) of the stressor loop in milliseconds; `timed` mode only. Wall time
+   * on a shared two-core machine swings by a fifth when a neighbour runs; the CPU time of the
+   * probe's own loop hardly moves, since time spent waiting for a core is not counted.
+   */
+  readonly cpuMs?: number;
 }
