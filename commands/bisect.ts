@@ -25,21 +25,20 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
-import { resolveLayout } from "../workloads/layouts/mod.ts";
 import { STRESSOR_NAMES } from "../workloads/probe_types.ts";
 import {
   buildPlan,
+  EXIT,
   formatReport,
-  ProbeSpecRejected,
   progressLine,
   recordInput,
   runBisect,
-  UsageError,
   verdictExitCode,
 } from "../bisect/mod.ts";
 import { buildRecord } from "../results/record.ts";
 import { RUNS_DIR, saveRecord } from "../results/store.ts";
+import { defineCommand, type ParsedCommand, runCommand } from "./cli.ts";
+import { checkLayout, PROBE_FLAGS, probePlanArgs } from "./probe_flags.ts";
 
 const HELP = `usage: deno task bisect [options]
 
@@ -79,6 +78,30 @@ slower than the last good one (perf mode) in the ordered history of a manifest.
 exit codes: 0 done and confident, 1 internal error, 2 bad arguments,
             3 a verdict is not confident, 4 cannot bisect (endpoints contradict)`;
 
+const COMMAND = defineCommand({
+  name: "bisect",
+  help: HELP,
+  options: {
+    ...PROBE_FLAGS,
+    good: { type: "string" },
+    bad: { type: "string" },
+    mode: { type: "string" },
+    exhaustive: { type: "boolean", default: false },
+    "perf-seed": { type: "string" },
+    repeats: { type: "string" },
+    confidence: { type: "string" },
+    records: { type: "string" },
+    "no-record": { type: "boolean", default: false },
+    quiet: { type: "boolean", default: false },
+  },
+  conventions: {
+    usageExit: EXIT.usage,
+    internalExit: EXIT.internal,
+    internalStack: true,
+    parseHint: " (see --help)",
+  },
+});
+
 /**
  * Run the command with `args`; returns the exit code.
  *
@@ -88,98 +111,31 @@ exit codes: 0 done and confident, 1 internal error, 2 bad arguments,
  * Deno.exitCode = await bisectMain(["--mode", "crash", "--layout", "cat-self", "--no-record"]);
  * ```
  */
-export async function bisectMain(args: readonly string[]): Promise<number> {
-  let values;
-  try {
-    values = parseArgs({
-      args: [...args],
-      options: {
-        manifest: { type: "string" },
-        good: { type: "string" },
-        bad: { type: "string" },
-        mode: { type: "string" },
-        exhaustive: { type: "boolean", default: false },
-        stressor: { type: "string", multiple: true },
-        layout: { type: "string", multiple: true },
-        seed: { type: "string", multiple: true },
-        ops: { type: "string" },
-        "no-verify": { type: "boolean", default: false },
-        "perf-stressor": { type: "string" },
-        "perf-layout": { type: "string" },
-        "perf-seed": { type: "string" },
-        "perf-ops": { type: "string" },
-        samples: { type: "string" },
-        threshold: { type: "string" },
-        alpha: { type: "string" },
-        repeats: { type: "string" },
-        confidence: { type: "string" },
-        "time-limit": { type: "string" },
-        "memory-limit": { type: "string" },
-        jobs: { type: "string" },
-        clock: { type: "string" },
-        "probe-entry": { type: "string" },
-        records: { type: "string" },
-        "no-record": { type: "boolean", default: false },
-        quiet: { type: "boolean", default: false },
-        help: { type: "boolean", short: "h", default: false },
-      },
-      strict: true,
-      allowPositionals: false,
-    }).values;
-  } catch (error) {
-    console.error(`bisect: ${(error as Error).message.split("\n")[0]} (see --help)`);
-    return 2;
-  }
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
+export function bisectMain(args: readonly string[]): Promise<number> {
+  return runCommand(COMMAND, args, bisect);
+}
 
-  try {
-    const plan = buildPlan({
-      manifest: values.manifest,
-      good: values.good,
-      bad: values.bad,
-      mode: values.mode,
-      exhaustive: values.exhaustive,
-      stressors: values.stressor,
-      layouts: values.layout,
-      seeds: values.seed,
-      ops: values.ops,
-      noVerify: values["no-verify"],
-      perfStressor: values["perf-stressor"],
-      perfLayout: values["perf-layout"],
-      perfSeed: values["perf-seed"],
-      perfOps: values["perf-ops"],
-      samples: values.samples,
-      threshold: values.threshold,
-      alpha: values.alpha,
-      repeats: values.repeats,
-      confidence: values.confidence,
-      timeLimit: values["time-limit"],
-      memoryLimit: values["memory-limit"],
-      jobs: values.jobs,
-      clock: values.clock,
-      probeEntry: values["probe-entry"],
-    }, (layout, seed) => void resolveLayout(layout, seed));
+async function bisect({ values }: ParsedCommand<typeof COMMAND.options>): Promise<number> {
+  const plan = buildPlan({
+    ...probePlanArgs(values),
+    good: values.good,
+    bad: values.bad,
+    mode: values.mode,
+    exhaustive: values.exhaustive,
+    perfSeed: values["perf-seed"],
+    repeats: values.repeats,
+    confidence: values.confidence,
+  }, checkLayout);
 
-    const progress = progressLine(values.quiet ? { enabled: false } : {});
-    const report = await runBisect({ ...plan, onProgress: (p) => progress.update(p) });
-    progress.done();
-    console.log(formatReport(report));
-    if (!values["no-record"]) {
-      const path = await saveRecord(buildRecord(recordInput(report)), values.records ?? RUNS_DIR);
-      console.log(`record: ${path}`);
-    }
-    return verdictExitCode(report);
-  } catch (error) {
-    if (error instanceof UsageError || error instanceof ProbeSpecRejected) {
-      console.error(`bisect: ${error.message}`);
-      return 2;
-    }
-    console.error(`bisect: internal error: ${(error as Error).stack ?? error}`);
-    return 1;
+  const progress = progressLine(values.quiet ? { enabled: false } : {});
+  const report = await runBisect({ ...plan, onProgress: (p) => progress.update(p) });
+  progress.done();
+  console.log(formatReport(report));
+  if (!values["no-record"]) {
+    const path = await saveRecord(buildRecord(recordInput(report)), values.records ?? RUNS_DIR);
+    console.log(`record: ${path}`);
   }
+  return verdictExitCode(report);
 }
 
 if (import.meta.main) Deno.exit(await bisectMain(Deno.args));

@@ -2,28 +2,28 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { validateRecord } from "../results/validate.ts";
 import type { BisectRecord } from "../results/record.ts";
+import { type Ran as CommandRan, runCommandFile } from "./test_support.ts";
 
-const ROOT = join(import.meta.dirname!, "..");
 const FIXTURES = join("bisect", "fixtures", "versions");
 // Small limits keep the hanging and allocating fixtures cheap.
 const LIMITS = ["--time-limit", "3000", "--memory-limit", "64"];
 
-interface Ran {
-  code: number;
-  stdout: string;
-  stderr: string;
+// A real layout and a generated one, one seed: the throwing fixture fails on one of them.
+const TWO_LAYOUTS = ["--layout", "cat-self", "--layout", "random:vmas=8", "--seed", "1"];
+
+interface Ran extends CommandRan {
   records: BisectRecord[];
+}
+
+/** Crash-mode arguments over one fixture history, with the small limits. */
+function crashArgs(history: string, ...more: string[]): string[] {
+  return ["--manifest", join(FIXTURES, history), "--mode", "crash", ...more, ...LIMITS];
 }
 
 async function bisect(args: string[]): Promise<Ran> {
   const records = await Deno.makeTempDir({ prefix: "bisect-test-" });
   try {
-    const out = await new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", "commands/bisect.ts", "--records", records, ...args],
-      cwd: ROOT,
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
+    const ran = await runCommandFile("bisect.ts", ["--records", records, ...args]);
     const saved: BisectRecord[] = [];
     for await (const entry of Deno.readDir(records)) {
       const record: unknown = JSON.parse(await Deno.readTextFile(join(records, entry.name)));
@@ -31,31 +31,14 @@ async function bisect(args: string[]): Promise<Ran> {
       assert.ok(validation.ok, `record ${entry.name} is invalid: ${JSON.stringify(validation)}`);
       saved.push(record as BisectRecord);
     }
-    return {
-      code: out.code,
-      stdout: new TextDecoder().decode(out.stdout),
-      stderr: new TextDecoder().decode(out.stderr),
-      records: saved,
-    };
+    return { ...ran, records: saved };
   } finally {
     await Deno.remove(records, { recursive: true });
   }
 }
 
 Deno.test("bisect: crash history names the first throwing version with evidence", async () => {
-  const ran = await bisect([
-    "--manifest",
-    join(FIXTURES, "crash_history.json"),
-    "--mode",
-    "crash",
-    "--layout",
-    "cat-self",
-    "--layout",
-    "random:vmas=8",
-    "--seed",
-    "1",
-    ...LIMITS,
-  ]);
+  const ran = await bisect(crashArgs("crash_history.json", ...TWO_LAYOUTS));
   assert.equal(ran.code, 0, ran.stderr + ran.stdout);
   assert.match(ran.stdout, /first bad version: throws \(last good: good-c\) \[confident\]/);
   assert.match(ran.stdout, /Fixture: fork of more than 12 entries throws a TypeError/);
@@ -78,17 +61,7 @@ Deno.test("bisect: crash history names the first throwing version with evidence"
 });
 
 Deno.test("bisect: skipped versions are stepped around and named when at the boundary", async () => {
-  const ran = await bisect([
-    "--manifest",
-    join(FIXTURES, "skip_history.json"),
-    "--mode",
-    "crash",
-    "--layout",
-    "cat-self",
-    "--seed",
-    "1",
-    ...LIMITS,
-  ]);
+  const ran = await bisect(crashArgs("skip_history.json", "--layout", "cat-self", "--seed", "1"));
   assert.equal(ran.code, 3, "ambiguous: not confident");
   assert.match(ran.stdout, /first bad version: allocs \(last good: good-b\) \[NOT confident\]/);
   assert.match(ran.stdout, /one of: broken-load, allocs/);
@@ -98,35 +71,12 @@ Deno.test("bisect: skipped versions are stepped around and named when at the bou
 });
 
 Deno.test("bisect: a later fix makes the search walk forward; exhaustive shows the matrix", async () => {
-  const walk = await bisect([
-    "--manifest",
-    join(FIXTURES, "fixed_history.json"),
-    "--mode",
-    "crash",
-    "--layout",
-    "cat-self",
-    "--seed",
-    "1",
-    ...LIMITS,
-  ]);
+  const walk = await bisect(crashArgs("fixed_history.json", "--layout", "cat-self", "--seed", "1"));
   assert.equal(walk.code, 0, walk.stderr);
   assert.match(walk.stdout, /first bad version: throws/);
   assert.match(walk.stdout, /passes again: the failure was fixed after throws/);
 
-  const table = await bisect([
-    "--manifest",
-    join(FIXTURES, "crash_history.json"),
-    "--mode",
-    "crash",
-    "--exhaustive",
-    "--layout",
-    "cat-self",
-    "--layout",
-    "random:vmas=8",
-    "--seed",
-    "1",
-    ...LIMITS,
-  ]);
+  const table = await bisect(crashArgs("crash_history.json", "--exhaustive", ...TWO_LAYOUTS));
   assert.equal(table.code, 0, table.stderr);
   const rows = table.stdout.split("\n").filter((l) => /^ {2}(good|throws|wrong|loops)/.test(l));
   assert.deepEqual(rows.map((r) => r.trim().split(/\s+/).slice(0, 3)), [

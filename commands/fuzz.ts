@@ -13,15 +13,22 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
-import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { loadVersion, UnknownVersionError } from "../core/loader.ts";
-import { ProbeRunner } from "../bisect/runner.ts";
-import { caseFile, caseRunnerFor, formatCaseFile, fuzz, shrink } from "../bisect/fuzz/mod.ts";
+import { loadVersion } from "../core/loader.ts";
+import { fuzz, shrink } from "../bisect/fuzz/mod.ts";
 import { materializePrefix } from "../workloads/fuzz/mod.ts";
-import { STRESSOR_NAMES, type StressorName } from "../workloads/probe_types.ts";
-import { parseDuration, UsageError } from "./stress.ts";
+import { STRESSOR_NAMES } from "../workloads/probe_types.ts";
+import {
+  defineCommand,
+  integerFlag,
+  type ParsedCommand,
+  parseDuration,
+  runCommand,
+  STRESS_NG,
+  stressorFlag,
+  UsageError,
+} from "./cli.ts";
+import { caseRunners, writeCase } from "./case_files.ts";
 
 const HELP = `usage: deno task fuzz --version V [options]
 
@@ -38,125 +45,92 @@ const HELP = `usage: deno task fuzz --version V [options]
 
 exit: 0 no failure found, 1 bad input, 2 a failing case was found (and written)`;
 
-function integer(name: string, text: string | undefined, fallback: number, min: number): number {
-  if (text === undefined) return fallback;
-  if (!/^\d+$/.test(text) || Number(text) < min) {
-    throw new UsageError(`--${name} must be an integer >= ${min}, got "${text}"`);
-  }
-  return Number(text);
+const COMMAND = defineCommand({
+  name: "fuzz",
+  help: HELP,
+  options: {
+    version: { type: "string" },
+    stressor: { type: "string", default: "fork" },
+    time: { type: "string", default: "60s" },
+    seed: { type: "string" },
+    jobs: { type: "string" },
+    trusted: { type: "string", default: "testing/reference" },
+    shrink: { type: "boolean", default: false },
+    out: { type: "string", default: "results/cases" },
+    "in-process": { type: "boolean", default: false },
+  },
+  conventions: STRESS_NG,
+});
+
+/**
+ * Run the command with `args`; returns the exit code (0 no failure found, 1 bad input, 2 a
+ * failing case was found).
+ *
+ * @example
+ * ```ts
+ * import { fuzzMain } from "./fuzz.ts";
+ * Deno.exitCode = await fuzzMain(["--version", "head", "--time", "5s"]);
+ * ```
+ */
+export function fuzzMain(args: readonly string[]): Promise<number> {
+  return runCommand(COMMAND, args, fuzzCommand);
 }
 
-/** Run the command with `args`; returns the exit code. */
-export async function fuzzMain(args: readonly string[]): Promise<number> {
-  try {
-    const { values } = parseArgs({
-      args: [...args],
-      options: {
-        version: { type: "string" },
-        stressor: { type: "string", default: "fork" },
-        time: { type: "string", default: "60s" },
-        seed: { type: "string" },
-        jobs: { type: "string" },
-        trusted: { type: "string", default: "testing/reference" },
-        shrink: { type: "boolean", default: false },
-        out: { type: "string", default: "results/cases" },
-        "in-process": { type: "boolean", default: false },
-        help: { type: "boolean", short: "h", default: false },
-      },
-      strict: true,
-    });
-    if (values.help) {
-      console.log(HELP);
-      return 0;
-    }
-    if (!values.version) throw new UsageError("--version is required (see --help)");
-    const stressor = values.stressor as StressorName;
-    if (!STRESSOR_NAMES.includes(stressor)) {
-      throw new UsageError(`unknown stressor "${stressor}" (known: ${STRESSOR_NAMES.join(", ")})`);
-    }
-    const timeMs = parseDuration(values.time, "time");
-    const firstSeed = integer("seed", values.seed, 1, 0);
-    const jobs = integer("jobs", values.jobs, 2, 1);
-    const trusted = (await loadVersion(values.trusted)).module;
-    const runner = new ProbeRunner({
-      limits: { timeMs: 30_000, memoryMb: 512 },
-      concurrency: jobs,
-    });
-    const run = await caseRunnerFor(values.version, { inProcess: values["in-process"], runner });
-    console.log(
-      `fuzz: version ${values.version}, stressor ${stressor}, ${values.time}, ${jobs} jobs, ` +
-        `first seed ${firstSeed}`,
-    );
-    const report = await fuzz({ trusted, stressor, timeMs, firstSeed, run, concurrency: jobs });
-    const rate = `${report.cases} cases in ${(report.elapsedMs / 1000).toFixed(2)}s ` +
-      `(${report.casesPerSecond.toFixed(2)} cases/s)`;
-    if (!report.found) {
-      console.log(`fuzz: no failure; ${rate}`);
-      return 0;
-    }
-    const { fuzzCase, verdict } = report.found;
-    console.log(
-      `fuzz: case seed ${fuzzCase.seed} (${fuzzCase.label}, ${fuzzCase.layout.length} VMAs, ` +
-        `${fuzzCase.operations.length} operations): ${verdict.signature}`,
-    );
-    if (verdict.failure) console.log(`fuzz:   ${verdict.failure.kind}: ${verdict.failure.message}`);
-    console.log(`fuzz: found after ${rate}`);
-    mkdirSync(values.out, { recursive: true });
-    const base = `fuzz-${values.version.replace(/[^\w.-]+/g, "_")}-${stressor}-${fuzzCase.seed}`;
-    const path = join(values.out, `${base}.json`);
-    const message = verdict.failure?.message ?? verdict.outcome;
-    writeFileSync(
-      path,
-      formatCaseFile(caseFile(fuzzCase, {
-        version: values.version,
-        signature: verdict.signature,
-        message,
-        replay: `deno task replay ${path} --version ${values.version}`,
-      })),
-    );
-    console.log(`fuzz: wrote ${path}`);
-    if (!values.shrink) {
-      console.log(`fuzz: shrink it with: deno task shrink ${path}`);
-      return 2;
-    }
-    const started = performance.now();
-    const shrunk = await shrink(fuzzCase, {
-      run,
-      signature: verdict.signature,
-      concurrency: jobs,
-      materialize: (c) => materializePrefix(trusted, c),
-    });
-    const shrunkPath = join(values.out, `${base}-shrunk.json`);
-    writeFileSync(
-      shrunkPath,
-      formatCaseFile(caseFile(shrunk.fuzzCase, {
-        version: values.version,
-        signature: verdict.signature,
-        message,
-        replay: `deno task replay ${shrunkPath} --version ${values.version}`,
-        shrunk: {
-          vmasBefore: shrunk.before.vmas,
-          vmasAfter: shrunk.after.vmas,
-          operationsBefore: shrunk.before.operations,
-          operationsAfter: shrunk.after.operations,
-          runs: shrunk.runs,
-        },
-      })),
-    );
-    console.log(
-      `fuzz: shrunk ${shrunk.before.vmas} -> ${shrunk.after.vmas} VMAs, ` +
-        `${shrunk.before.operations} -> ${shrunk.after.operations} operations in ${shrunk.runs} runs ` +
-        `(${((performance.now() - started) / 1000).toFixed(2)}s); wrote ${shrunkPath}`,
-    );
-    console.log(`fuzz: replay: deno task replay ${shrunkPath} --all`);
-    return 2;
-  } catch (error) {
-    const known = error instanceof UsageError || error instanceof UnknownVersionError ||
-      error instanceof TypeError;
-    const message = error instanceof Error ? error.message : String(error);
-    console.error(`fuzz: ${known ? "" : "unexpected error: "}${message.split("\n")[0]}`);
-    return 1;
+async function fuzzCommand({ values }: ParsedCommand<typeof COMMAND.options>): Promise<number> {
+  if (!values.version) throw new UsageError("--version is required (see --help)");
+  const stressor = stressorFlag(values.stressor);
+  const timeMs = parseDuration(values.time, "time");
+  const firstSeed = integerFlag("seed", values.seed, 1, 0);
+  const jobs = integerFlag("jobs", values.jobs, 2, 1);
+  const trusted = (await loadVersion(values.trusted)).module;
+  const run = await caseRunners({ inProcess: values["in-process"], jobs })(values.version);
+  console.log(
+    `fuzz: version ${values.version}, stressor ${stressor}, ${values.time}, ${jobs} jobs, ` +
+      `first seed ${firstSeed}`,
+  );
+  const report = await fuzz({ trusted, stressor, timeMs, firstSeed, run, concurrency: jobs });
+  const rate = `${report.cases} cases in ${(report.elapsedMs / 1000).toFixed(2)}s ` +
+    `(${report.casesPerSecond.toFixed(2)} cases/s)`;
+  if (!report.found) {
+    console.log(`fuzz: no failure; ${rate}`);
+    return 0;
   }
+  const { fuzzCase, verdict } = report.found;
+  console.log(
+    `fuzz: case seed ${fuzzCase.seed} (${fuzzCase.label}, ${fuzzCase.layout.length} VMAs, ` +
+      `${fuzzCase.operations.length} operations): ${verdict.signature}`,
+  );
+  if (verdict.failure) console.log(`fuzz:   ${verdict.failure.kind}: ${verdict.failure.message}`);
+  console.log(`fuzz: found after ${rate}`);
+  const base = `fuzz-${values.version.replace(/[^\w.-]+/g, "_")}-${stressor}-${fuzzCase.seed}`;
+  const path = join(values.out, `${base}.json`);
+  const facts = {
+    version: values.version,
+    signature: verdict.signature,
+    message: verdict.failure?.message ?? verdict.outcome,
+  };
+  writeCase(path, fuzzCase, facts);
+  console.log(`fuzz: wrote ${path}`);
+  if (!values.shrink) {
+    console.log(`fuzz: shrink it with: deno task shrink ${path}`);
+    return 2;
+  }
+  const started = performance.now();
+  const shrunk = await shrink(fuzzCase, {
+    run,
+    signature: verdict.signature,
+    concurrency: jobs,
+    materialize: (c) => materializePrefix(trusted, c),
+  });
+  const shrunkPath = join(values.out, `${base}-shrunk.json`);
+  writeCase(shrunkPath, shrunk.fuzzCase, { ...facts, shrunk });
+  console.log(
+    `fuzz: shrunk ${shrunk.before.vmas} -> ${shrunk.after.vmas} VMAs, ` +
+      `${shrunk.before.operations} -> ${shrunk.after.operations} operations in ${shrunk.runs} runs ` +
+      `(${((performance.now() - started) / 1000).toFixed(2)}s); wrote ${shrunkPath}`,
+  );
+  console.log(`fuzz: replay: deno task replay ${shrunkPath} --all`);
+  return 2;
 }
 
 if (import.meta.main) Deno.exit(await fuzzMain(Deno.args));

@@ -1,25 +1,12 @@
 import assert from "node:assert/strict";
 import { existsSync, mkdtempSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { runCommandFile } from "./test_support.ts";
 
-const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const FIXTURE = "workloads/fuzz/fixtures/gapped-dup";
 const KEPT_CASE = "bisect/fuzz/fixtures/gapped-dup-fork.case.json";
 
-async function task(command: string, ...args: string[]) {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", join(ROOT, "commands", `${command}.ts`), ...args],
-    cwd: ROOT,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  return {
-    code: out.code,
-    stdout: new TextDecoder().decode(out.stdout),
-    stderr: new TextDecoder().decode(out.stderr),
-  };
-}
+const task = (command: string, ...args: string[]) => runCommandFile(`${command}.ts`, args);
 
 Deno.test("fuzz finds a failing case, writes it, and shrink and replay take it", async () => {
   const out = mkdtempSync("/tmp/fuzz-cases-");

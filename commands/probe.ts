@@ -27,9 +27,7 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
 import { MANIFEST_PATH, readManifest, versionFolder } from "../core/loader.ts";
-import { resolveLayout } from "../workloads/layouts/mod.ts";
 import {
   buildSettings,
   compareVersions,
@@ -37,15 +35,15 @@ import {
   formatProgress,
   isFailure,
   metricName,
-  PERF_PROBE_ENTRY,
   probeLabel,
   ProbeRunner,
-  ProbeSpecRejected,
   reproduceCommand,
   robotTable,
   UsageError,
   type VersionRef,
 } from "../bisect/mod.ts";
+import { defineCommand, type ParsedCommand, runCommand } from "./cli.ts";
+import { checkLayout, PROBE_FLAGS, probePlanArgs } from "./probe_flags.ts";
 
 const HELP = `usage: deno task probe [--version V] [options]
 
@@ -77,8 +75,35 @@ Probes one version; the exit code follows git bisect run (0 good, 1 bad, 125 ski
 exit codes: 0 good, 1 bad, 125 skip (does not type-check or load),
             128 bad arguments or internal error (aborts git bisect run)`;
 
-/** Exit codes of the command. */
+/**
+ * Exit codes of the command.
+ *
+ * @example
+ * ```ts
+ * import { PROBE_EXIT } from "./probe.ts";
+ * console.log(PROBE_EXIT.skip); // 125
+ * ```
+ */
 export const PROBE_EXIT = { good: 0, bad: 1, skip: 125, abort: 128 } as const;
+
+const COMMAND = defineCommand({
+  name: "probe",
+  help: HELP,
+  options: {
+    ...PROBE_FLAGS,
+    version: { type: "string", default: "head" },
+    repeat: { type: "string" },
+    baseline: { type: "string" },
+    json: { type: "boolean", default: false },
+  },
+  // Bad input must not mark the commit: 128 makes git bisect run stop.
+  conventions: {
+    usageExit: PROBE_EXIT.abort,
+    internalExit: PROBE_EXIT.abort,
+    internalStack: true,
+    parseHint: " (see --help)",
+  },
+});
 
 /**
  * Run the command with `args`; returns the exit code.
@@ -89,185 +114,120 @@ export const PROBE_EXIT = { good: 0, bad: 1, skip: 125, abort: 128 } as const;
  * Deno.exitCode = await probeMain(["--version", "head", "--layout", "cat-self", "--seed", "1"]);
  * ```
  */
-export async function probeMain(args: readonly string[]): Promise<number> {
-  let values;
-  try {
-    values = parseArgs({
-      args: [...args],
-      options: {
-        version: { type: "string", default: "head" },
-        manifest: { type: "string" },
-        stressor: { type: "string", multiple: true },
-        layout: { type: "string", multiple: true },
-        seed: { type: "string", multiple: true },
-        ops: { type: "string" },
-        "no-verify": { type: "boolean", default: false },
-        repeat: { type: "string" },
-        baseline: { type: "string" },
-        "perf-stressor": { type: "string" },
-        "perf-layout": { type: "string" },
-        "perf-ops": { type: "string" },
-        samples: { type: "string" },
-        threshold: { type: "string" },
-        alpha: { type: "string" },
-        "time-limit": { type: "string" },
-        "memory-limit": { type: "string" },
-        jobs: { type: "string" },
-        clock: { type: "string" },
-        "probe-entry": { type: "string" },
-        json: { type: "boolean", default: false },
-        help: { type: "boolean", short: "h", default: false },
-      },
-      strict: true,
-      allowPositionals: false,
-    }).values;
-  } catch (error) {
-    console.error(`probe: ${(error as Error).message.split("\n")[0]} (see --help)`);
-    return PROBE_EXIT.abort;
-  }
-  if (values.help) {
-    console.log(HELP);
-    return PROBE_EXIT.good;
-  }
+export function probeMain(args: readonly string[]): Promise<number> {
+  return runCommand(COMMAND, args, probe);
+}
 
-  try {
-    const manifest = readManifest(values.manifest ?? MANIFEST_PATH);
-    const resolveVersion = (name: string): VersionRef => {
-      try {
-        return { name, folder: versionFolder(name, manifest) };
-      } catch (error) {
-        throw new UsageError((error as Error).message);
-      }
-    };
-    const version = resolveVersion(values.version);
-    const baseline = values.baseline === undefined ? undefined : resolveVersion(values.baseline);
-    const repeat = values.repeat === undefined ? 1 : Number(values.repeat);
-    if (!Number.isSafeInteger(repeat) || repeat < 1) {
-      throw new UsageError(`--repeat wants an integer >= 1, got "${values.repeat}"`);
+async function probe({ values }: ParsedCommand<typeof COMMAND.options>): Promise<number> {
+  const manifest = readManifest(values.manifest ?? MANIFEST_PATH);
+  const resolveVersion = (name: string): VersionRef => {
+    try {
+      return { name, folder: versionFolder(name, manifest) };
+    } catch (error) {
+      throw new UsageError((error as Error).message);
     }
-    const plan = buildSettings({
-      mode: baseline ? "perf" : "crash",
-      stressors: values.stressor,
-      layouts: values.layout,
-      seeds: values.seed,
-      ops: values.ops,
-      noVerify: values["no-verify"],
-      perfStressor: values["perf-stressor"],
-      perfLayout: values["perf-layout"],
-      perfOps: values["perf-ops"],
-      samples: values.samples,
-      threshold: values.threshold,
-      alpha: values.alpha,
-      timeLimit: values["time-limit"],
-      memoryLimit: values["memory-limit"],
-      jobs: values.jobs,
-      clock: values.clock,
-    }, (layout, seed) => void resolveLayout(layout, seed));
+  };
+  const version = resolveVersion(values.version);
+  const baseline = values.baseline === undefined ? undefined : resolveVersion(values.baseline);
+  const repeat = values.repeat === undefined ? 1 : Number(values.repeat);
+  if (!Number.isSafeInteger(repeat) || repeat < 1) {
+    throw new UsageError(`--repeat wants an integer >= 1, got "${values.repeat}"`);
+  }
+  const plan = buildSettings(
+    { mode: baseline ? "perf" : "crash", ...probePlanArgs(values) },
+    checkLayout,
+  );
 
-    const limits = plan.crashLimits!;
-    const started = performance.now();
-    const total = baseline
-      ? 2 * (plan.samples ?? DEFAULT_SAMPLES)
-      : plan.crashMatrix.length * repeat;
-    const terminal = Deno.stderr.isTerminal() && !values.json;
-    const encoder = new TextEncoder();
-    let done = 0;
-    const runner = new ProbeRunner({
-      limits: baseline ? { ...limits, timeMs: Math.max(limits.timeMs, 30_000) } : limits,
-      concurrency: baseline ? 1 : plan.concurrency ?? 2,
-      ...(values["probe-entry"]
-        ? { probeEntry: values["probe-entry"] }
-        : baseline
-        ? { probeEntry: PERF_PROBE_ENTRY }
-        : {}),
-      onProbe: () => {
-        done++;
-        if (!terminal) return;
-        const line = formatProgress({
-          mode: baseline ? "perf" : "crash",
-          done,
-          estimate: total,
-          elapsedMs: performance.now() - started,
-        });
-        Deno.stderr.writeSync(encoder.encode(`\r\x1b[K${line}`));
-      },
-    });
-    const clearProgress = () => terminal && Deno.stderr.writeSync(encoder.encode("\r\x1b[K"));
-
-    for (const v of baseline ? [version, baseline] : [version]) {
-      const check = await runner.check(v);
-      if (!check.ok) {
-        clearProgress();
-        const who = v === version ? "" : `baseline ${v.name} `;
-        console.log(`skip: ${who}${check.reason}`);
-        return v === version ? PROBE_EXIT.skip : PROBE_EXIT.abort;
-      }
-    }
-
-    if (baseline) {
-      const comparison = await compareVersions(baseline, version, {
-        probe: plan.perfProbe,
-        run: (v, p) => runner.run(v, p),
-        samples: plan.samples ?? DEFAULT_SAMPLES,
-        threshold: plan.threshold ?? 0.1,
-        alpha: plan.alpha ?? 0.01,
-        clock: plan.clock ?? "cpu",
+  const limits = plan.crashLimits!;
+  const started = performance.now();
+  const total = baseline ? 2 * (plan.samples ?? DEFAULT_SAMPLES) : plan.crashMatrix.length * repeat;
+  const terminal = Deno.stderr.isTerminal() && !values.json;
+  const encoder = new TextEncoder();
+  let done = 0;
+  const runner = new ProbeRunner({
+    limits: baseline ? { ...limits, timeMs: Math.max(limits.timeMs, 30_000) } : limits,
+    concurrency: baseline ? 1 : plan.concurrency ?? 2,
+    ...(plan.probeEntry ? { probeEntry: plan.probeEntry } : {}),
+    onProbe: () => {
+      done++;
+      if (!terminal) return;
+      const line = formatProgress({
+        mode: baseline ? "perf" : "crash",
+        done,
+        estimate: total,
+        elapsedMs: performance.now() - started,
       });
-      clearProgress();
-      if (values.json) console.log(JSON.stringify(comparison));
-      else {console.log(
-          robotTable(comparison, metricName(plan.perfProbe.stressor, plan.clock ?? "cpu")).join(
-            "\n",
-          ),
-        );}
-      if (comparison.verdict === "broken") {
-        const failed = comparison.failure!;
-        console.log(`bad: ${failed.spec.version} ${failed.outcome} under the perf workload`);
-        return failed.spec.version === version.name ? PROBE_EXIT.bad : PROBE_EXIT.abort;
-      }
-      const slower = comparison.verdict === "slower";
-      console.log(
-        `${slower ? "bad" : "good"}: ${(comparison.change * 100).toFixed(1)}% against ` +
-          `${baseline.name} (one-sided p=${comparison.p.toPrecision(2)})`,
-      );
-      return slower ? PROBE_EXIT.bad : PROBE_EXIT.good;
-    }
+      Deno.stderr.writeSync(encoder.encode(`\r\x1b[K${line}`));
+    },
+  });
+  const clearProgress = () => terminal && Deno.stderr.writeSync(encoder.encode("\r\x1b[K"));
 
-    const cases = plan.crashMatrix.flatMap((probe) => Array.from({ length: repeat }, () => probe));
-    const runs = await Promise.all(cases.map((probe) => runner.run(version, probe)));
-    clearProgress();
-    for (const run of runs) {
-      if (values.json) {
-        console.log(JSON.stringify(run));
-        continue;
-      }
-      const vmas = run.result ? `${run.result.layoutVmas} VMAs, ` : "";
-      console.log(
-        `${run.outcome.padEnd(7)} ${probeLabel(run.spec)} (${vmas}${Math.round(run.wallMs)} ms)`,
-      );
-      if (isFailure(run) && run.failure) {
-        console.log(`        ${run.failure.kind}: ${run.failure.message}`);
-        for (const frame of run.failure.frames.slice(0, 3)) console.log(`          at ${frame}`);
-        console.log(
-          `        reproduce: ${reproduceCommand({ ...run.spec, version: version.name })}`,
-        );
-      }
+  for (const v of baseline ? [version, baseline] : [version]) {
+    const check = await runner.check(v);
+    if (!check.ok) {
+      clearProgress();
+      const who = v === version ? "" : `baseline ${v.name} `;
+      console.log(`skip: ${who}${check.reason}`);
+      return v === version ? PROBE_EXIT.skip : PROBE_EXIT.abort;
     }
-    const failing = runs.filter(isFailure);
-    if (failing.length > 0) {
-      console.log(`bad: ${failing.length} of ${runs.length} probes of ${version.name} fail`);
-      return PROBE_EXIT.bad;
-    }
-    console.log(`good: ${runs.length} probes of ${version.name} pass`);
-    return PROBE_EXIT.good;
-  } catch (error) {
-    if (error instanceof UsageError || error instanceof ProbeSpecRejected) {
-      console.error(`probe: ${error.message}`);
-      return PROBE_EXIT.abort;
-    }
-    console.error(`probe: internal error: ${(error as Error).stack ?? error}`);
-    return PROBE_EXIT.abort;
   }
+
+  if (baseline) {
+    const comparison = await compareVersions(baseline, version, {
+      probe: plan.perfProbe,
+      run: (v, p) => runner.run(v, p),
+      samples: plan.samples ?? DEFAULT_SAMPLES,
+      threshold: plan.threshold ?? 0.1,
+      alpha: plan.alpha ?? 0.01,
+      clock: plan.clock ?? "cpu",
+    });
+    clearProgress();
+    if (values.json) console.log(JSON.stringify(comparison));
+    else {console.log(
+        robotTable(comparison, metricName(plan.perfProbe.stressor, plan.clock ?? "cpu")).join(
+          "\n",
+        ),
+      );}
+    if (comparison.verdict === "broken") {
+      const failed = comparison.failure!;
+      console.log(`bad: ${failed.spec.version} ${failed.outcome} under the perf workload`);
+      return failed.spec.version === version.name ? PROBE_EXIT.bad : PROBE_EXIT.abort;
+    }
+    const slower = comparison.verdict === "slower";
+    console.log(
+      `${slower ? "bad" : "good"}: ${(comparison.change * 100).toFixed(1)}% against ` +
+        `${baseline.name} (one-sided p=${comparison.p.toPrecision(2)})`,
+    );
+    return slower ? PROBE_EXIT.bad : PROBE_EXIT.good;
+  }
+
+  const cases = plan.crashMatrix.flatMap((probe) => Array.from({ length: repeat }, () => probe));
+  const runs = await Promise.all(cases.map((probe) => runner.run(version, probe)));
+  clearProgress();
+  for (const run of runs) {
+    if (values.json) {
+      console.log(JSON.stringify(run));
+      continue;
+    }
+    const vmas = run.result ? `${run.result.layoutVmas} VMAs, ` : "";
+    console.log(
+      `${run.outcome.padEnd(7)} ${probeLabel(run.spec)} (${vmas}${Math.round(run.wallMs)} ms)`,
+    );
+    if (isFailure(run) && run.failure) {
+      console.log(`        ${run.failure.kind}: ${run.failure.message}`);
+      for (const frame of run.failure.frames.slice(0, 3)) console.log(`          at ${frame}`);
+      console.log(
+        `        reproduce: ${reproduceCommand({ ...run.spec, version: version.name })}`,
+      );
+    }
+  }
+  const failing = runs.filter(isFailure);
+  if (failing.length > 0) {
+    console.log(`bad: ${failing.length} of ${runs.length} probes of ${version.name} fail`);
+    return PROBE_EXIT.bad;
+  }
+  console.log(`good: ${runs.length} probes of ${version.name} pass`);
+  return PROBE_EXIT.good;
 }
 
 if (import.meta.main) Deno.exit(await probeMain(Deno.args));

@@ -1,27 +1,10 @@
 import assert from "node:assert/strict";
-import { join } from "node:path";
+import { type Ran, runCommandFile } from "./test_support.ts";
 
-const ROOT = join(import.meta.dirname!, "..");
 const FIXTURES = "./bisect/fixtures/versions";
 
-async function probe(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "-A",
-      "commands/probe.ts",
-      "--time-limit",
-      "3000",
-      "--memory-limit",
-      "64",
-      ...args,
-    ],
-    cwd: ROOT,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const decode = (b: Uint8Array) => new TextDecoder().decode(b);
-  return { code: out.code, stdout: decode(out.stdout), stderr: decode(out.stderr) };
+function probe(args: string[]): Promise<Ran> {
+  return runCommandFile("probe.ts", ["--time-limit", "3000", "--memory-limit", "64", ...args]);
 }
 
 Deno.test("probe: exit codes follow git bisect run", async (t) => {

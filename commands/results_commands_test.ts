@@ -1,23 +1,13 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { benchCases } from "../bench/cases.ts";
 import { loadRecords } from "../results/store.ts";
+import { ROOT, runCommandFile } from "./test_support.ts";
 
-const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const FIXTURE_RUNS = join(ROOT, "results", "fixtures", "runs");
 
 /** Run one command file; returns exit code, stdout and stderr. */
-async function run(command: string, args: string[]) {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-all", join(ROOT, "commands", command), ...args],
-    cwd: ROOT,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const decode = (b: Uint8Array) => new TextDecoder().decode(b);
-  return { code: out.code, stdout: decode(out.stdout), stderr: decode(out.stderr) };
-}
+const run = (command: string, args: string[]) => runCommandFile(command, args);
 
 Deno.test("two bench runs append two records that compare, history, report and export read", async () => {
   const dir = await Deno.makeTempDir({ prefix: "bench-runs-" });

@@ -14,24 +14,23 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
-import { mkdirSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
-import { loadVersion, UnknownVersionError } from "../core/loader.ts";
-import { ProbeRunner } from "../bisect/runner.ts";
-import {
-  caseFile,
-  CaseFileError,
-  caseRunnerFor,
-  formatCaseFile,
-  readCase,
-  shrink,
-} from "../bisect/fuzz/mod.ts";
-import type { FuzzCase } from "../workloads/fuzz/mod.ts";
-import { materializePrefix } from "../workloads/fuzz/mod.ts";
-import { LayoutError, resolveLayout } from "../workloads/layouts/mod.ts";
-import { STRESSOR_NAMES, type StressorName } from "../workloads/probe_types.ts";
+import { loadVersion } from "../core/loader.ts";
+import { readCase, shrink } from "../bisect/fuzz/mod.ts";
+import { type FuzzCase, materializePrefix } from "../workloads/fuzz/mod.ts";
+import { resolveLayout } from "../workloads/layouts/mod.ts";
+import type { StressorName } from "../workloads/probe_types.ts";
 import { runStress } from "../workloads/runner.ts";
+import {
+  defineCommand,
+  integerFlag,
+  type ParsedCommand,
+  runCommand,
+  STRESS_NG,
+  stressorFlag,
+  UsageError,
+} from "./cli.ts";
+import { caseRunners, writeCase } from "./case_files.ts";
 
 const HELP = `usage: deno task shrink CASE.json [options]
        deno task shrink --version V --stressor S [--layout L] [--seed N] [--ops N] [options]
@@ -45,18 +44,6 @@ const HELP = `usage: deno task shrink CASE.json [options]
   -h, --help         this text
 
 exit: 0 shrunk and written, 1 bad input or the case does not fail`;
-
-class UsageError extends Error {
-  override name = "UsageError";
-}
-
-function integer(name: string, text: string | undefined, fallback: number, min: number): number {
-  if (text === undefined) return fallback;
-  if (!/^\d+$/.test(text) || Number(text) < min) {
-    throw new UsageError(`--${name} must be an integer >= ${min}, got "${text}"`);
-  }
-  return Number(text);
-}
 
 /** Record a failing stress run's operations (up to the failing one) as a case. */
 async function caseFromStress(
@@ -81,119 +68,103 @@ async function caseFromStress(
   return { label: layoutName, stressor, seed, layout, operations: run.operations ?? [] };
 }
 
-/** Run the command with `args`; returns the exit code. */
-export async function shrinkMain(args: readonly string[]): Promise<number> {
-  try {
-    const { values, positionals } = parseArgs({
-      args: [...args],
-      options: {
-        version: { type: "string" },
-        stressor: { type: "string" },
-        layout: { type: "string", default: "glibc" },
-        seed: { type: "string" },
-        ops: { type: "string" },
-        "max-runs": { type: "string" },
-        jobs: { type: "string" },
-        trusted: { type: "string", default: "testing/reference" },
-        out: { type: "string" },
-        "in-process": { type: "boolean", default: false },
-        help: { type: "boolean", short: "h", default: false },
-      },
-      allowPositionals: true,
-      strict: true,
-    });
-    if (values.help) {
-      console.log(HELP);
-      return 0;
+const COMMAND = defineCommand({
+  name: "shrink",
+  help: HELP,
+  options: {
+    version: { type: "string" },
+    stressor: { type: "string" },
+    layout: { type: "string", default: "glibc" },
+    seed: { type: "string" },
+    ops: { type: "string" },
+    "max-runs": { type: "string" },
+    jobs: { type: "string" },
+    trusted: { type: "string", default: "testing/reference" },
+    out: { type: "string" },
+    "in-process": { type: "boolean", default: false },
+  },
+  allowPositionals: true,
+  conventions: STRESS_NG,
+});
+
+/**
+ * Run the command with `args`; returns the exit code (0 shrunk and written, 1 bad input or
+ * the case does not fail).
+ *
+ * @example
+ * ```ts
+ * import { shrinkMain } from "./shrink.ts";
+ * Deno.exitCode = await shrinkMain(["results/cases/fuzz-v1.2.0-fork-2.json", "--in-process"]);
+ * ```
+ */
+export function shrinkMain(args: readonly string[]): Promise<number> {
+  return runCommand(COMMAND, args, shrinkCommand);
+}
+
+async function shrinkCommand(
+  { values, positionals }: ParsedCommand<typeof COMMAND.options>,
+): Promise<number> {
+  if (positionals.length > 1) throw new UsageError("give one case file at most");
+  let fuzzCase: FuzzCase;
+  let version: string;
+  let name: string;
+  if (positionals.length === 1) {
+    const read = readCase(positionals[0]);
+    fuzzCase = read.fuzzCase;
+    version = values.version ?? read.file.version;
+    name = basename(positionals[0]).replace(/\.json$/, "");
+  } else {
+    if (!values.version || !values.stressor) {
+      throw new UsageError("give a case file, or --version and --stressor (see --help)");
     }
-    if (positionals.length > 1) throw new UsageError("give one case file at most");
-    let fuzzCase: FuzzCase;
-    let version: string;
-    let name: string;
-    if (positionals.length === 1) {
-      const read = readCase(positionals[0]);
-      fuzzCase = read.fuzzCase;
-      version = values.version ?? read.file.version;
-      name = basename(positionals[0]).replace(/\.json$/, "");
-    } else {
-      if (!values.version || !values.stressor) {
-        throw new UsageError("give a case file, or --version and --stressor (see --help)");
-      }
-      const stressor = values.stressor as StressorName;
-      if (!STRESSOR_NAMES.includes(stressor)) {
-        throw new UsageError(
-          `unknown stressor "${stressor}" (known: ${STRESSOR_NAMES.join(", ")})`,
-        );
-      }
-      version = values.version;
-      const seed = integer("seed", values.seed, 1, 0);
-      fuzzCase = await caseFromStress(
-        version,
-        stressor,
-        values.layout,
-        seed,
-        integer("ops", values.ops, 10_000, 1),
-      );
-      name = `stress-${stressor}-${values.layout.replace(/[^\w.-]+/g, "_")}-${seed}`;
-    }
-    const jobs = integer("jobs", values.jobs, 2, 1);
-    const maxRuns = integer("max-runs", values["max-runs"], 600, 1);
-    const trusted = (await loadVersion(values.trusted)).module;
-    const runner = new ProbeRunner({
-      limits: { timeMs: 30_000, memoryMb: 512 },
-      concurrency: jobs,
-    });
-    const run = await caseRunnerFor(version, { inProcess: values["in-process"], runner });
-    const first = await run(fuzzCase);
-    if (first.outcome === "pass") {
-      throw new UsageError(`the case passes on ${version}: nothing to shrink`);
-    }
-    console.log(
-      `shrink: ${fuzzCase.layout.length} VMAs, ${fuzzCase.operations.length} operations, ` +
-        `fails on ${version} as: ${first.signature}`,
+    const stressor = stressorFlag(values.stressor);
+    version = values.version;
+    const seed = integerFlag("seed", values.seed, 1, 0);
+    fuzzCase = await caseFromStress(
+      version,
+      stressor,
+      values.layout,
+      seed,
+      integerFlag("ops", values.ops, 10_000, 1),
     );
-    const started = performance.now();
-    const report = await shrink(fuzzCase, {
-      run,
-      signature: first.signature,
-      maxRuns,
-      concurrency: jobs,
-      materialize: (c) => materializePrefix(trusted, c),
-    });
-    const out = values.out ??
-      join("results", "cases", `${name.replace(/-shrunk$/, "")}-shrunk.json`);
-    mkdirSync(join(out, ".."), { recursive: true });
-    writeFileSync(
-      out,
-      formatCaseFile(caseFile(report.fuzzCase, {
-        version,
-        signature: first.signature,
-        message: first.failure?.message ?? first.outcome,
-        replay: `deno task replay ${out} --version ${version}`,
-        shrunk: {
-          vmasBefore: report.before.vmas,
-          vmasAfter: report.after.vmas,
-          operationsBefore: report.before.operations,
-          operationsAfter: report.after.operations,
-          runs: report.runs,
-        },
-      })),
-    );
-    console.log(
-      `shrink: VMAs ${report.before.vmas} -> ${report.after.vmas}, operations ` +
-        `${report.before.operations} -> ${report.after.operations}, ${report.runs} runs, ` +
-        `${((performance.now() - started) / 1000).toFixed(2)}s`,
-    );
-    console.log(`shrink: wrote ${out}`);
-    console.log(`shrink: replay: deno task replay ${out} --version ${version}`);
-    return 0;
-  } catch (error) {
-    const known = error instanceof UsageError || error instanceof UnknownVersionError ||
-      error instanceof CaseFileError || error instanceof LayoutError || error instanceof TypeError;
-    const message = error instanceof Error ? error.message : String(error);
-    console.error(`shrink: ${known ? "" : "unexpected error: "}${message.split("\n")[0]}`);
-    return 1;
+    name = `stress-${stressor}-${values.layout.replace(/[^\w.-]+/g, "_")}-${seed}`;
   }
+  const jobs = integerFlag("jobs", values.jobs, 2, 1);
+  const maxRuns = integerFlag("max-runs", values["max-runs"], 600, 1);
+  const trusted = (await loadVersion(values.trusted)).module;
+  const run = await caseRunners({ inProcess: values["in-process"], jobs })(version);
+  const first = await run(fuzzCase);
+  if (first.outcome === "pass") {
+    throw new UsageError(`the case passes on ${version}: nothing to shrink`);
+  }
+  console.log(
+    `shrink: ${fuzzCase.layout.length} VMAs, ${fuzzCase.operations.length} operations, ` +
+      `fails on ${version} as: ${first.signature}`,
+  );
+  const started = performance.now();
+  const report = await shrink(fuzzCase, {
+    run,
+    signature: first.signature,
+    maxRuns,
+    concurrency: jobs,
+    materialize: (c) => materializePrefix(trusted, c),
+  });
+  const out = values.out ??
+    join("results", "cases", `${name.replace(/-shrunk$/, "")}-shrunk.json`);
+  writeCase(out, report.fuzzCase, {
+    version,
+    signature: first.signature,
+    message: first.failure?.message ?? first.outcome,
+    shrunk: report,
+  });
+  console.log(
+    `shrink: VMAs ${report.before.vmas} -> ${report.after.vmas}, operations ` +
+      `${report.before.operations} -> ${report.after.operations}, ${report.runs} runs, ` +
+      `${((performance.now() - started) / 1000).toFixed(2)}s`,
+  );
+  console.log(`shrink: wrote ${out}`);
+  console.log(`shrink: replay: deno task replay ${out} --version ${version}`);
+  return 0;
 }
 
 if (import.meta.main) Deno.exit(await shrinkMain(Deno.args));

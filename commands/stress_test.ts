@@ -1,26 +1,13 @@
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { runCommandFile } from "./test_support.ts";
 
-const STRESS = fileURLToPath(new URL("./stress.ts", import.meta.url));
 const VERSION = existsSync(new URL("../core/head/mod.ts", import.meta.url))
   ? "head"
   : "testing/reference";
 const FIXTURE = "workloads/fuzz/fixtures/gapped-dup";
 
-async function stress(...args: string[]) {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", STRESS, ...args],
-    cwd: fileURLToPath(new URL("..", import.meta.url)),
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  return {
-    code: out.code,
-    stdout: new TextDecoder().decode(out.stdout),
-    stderr: new TextDecoder().decode(out.stderr),
-  };
-}
+const stress = (...args: string[]) => runCommandFile("stress.ts", args);
 
 Deno.test("stress prints stress-ng's metrics table and a digest, exit 0", async () => {
   const run = await stress(

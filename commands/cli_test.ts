@@ -1,0 +1,87 @@
+import assert from "node:assert/strict";
+import { type Conventions, defineCommand, runCommand, STRESS_NG, UsageError } from "./cli.ts";
+import { integerFlag, parseDuration, stressorFlag } from "./cli.ts";
+
+const PROBE_LIKE: Conventions = {
+  usageExit: 128,
+  internalExit: 128,
+  internalStack: true,
+  parseHint: " (see --help)",
+};
+
+/** Run a tiny command in-process, capturing what it prints. */
+async function run(
+  conventions: Conventions,
+  args: string[],
+  body: (who: string | undefined) => number,
+): Promise<{ code: number; out: string[]; err: string[] }> {
+  const spec = defineCommand({
+    name: "greet",
+    help: "usage: greet --who NAME",
+    options: { who: { type: "string" } },
+    conventions,
+  });
+  const out: string[] = [];
+  const err: string[] = [];
+  const { log, error } = console;
+  console.log = (...parts: unknown[]) => void out.push(parts.join(" "));
+  console.error = (...parts: unknown[]) => void err.push(parts.join(" "));
+  try {
+    const code = await runCommand(spec, args, ({ values }) => body(values.who));
+    return { code, out, err };
+  } finally {
+    console.log = log;
+    console.error = error;
+  }
+}
+
+Deno.test("runCommand: each family keeps its own exit codes and wording", async () => {
+  const refuse = () => {
+    throw new UsageError("--who is required\nsecond line");
+  };
+  const crash = () => {
+    throw new RangeError("index out of range");
+  };
+  const ok = (who: string | undefined) => (console.log(`hello, ${who}`), 0);
+
+  const fine = await run(STRESS_NG, ["--who", "tree"], ok);
+  assert.deepEqual([fine.code, fine.out, fine.err], [0, ["hello, tree"], []]);
+  const help = await run(PROBE_LIKE, ["-h"], ok);
+  assert.deepEqual([help.code, help.out], [0, ["usage: greet --who NAME"]]);
+
+  const usage = await run(STRESS_NG, [], refuse);
+  assert.deepEqual([usage.code, usage.err], [1, ["greet: --who is required"]]);
+  const usage128 = await run(PROBE_LIKE, [], refuse);
+  assert.deepEqual([usage128.code, usage128.err], [128, ["greet: --who is required"]]);
+
+  const parse = await run(STRESS_NG, ["--bogus"], ok);
+  assert.deepEqual([parse.code, parse.err], [1, ["greet: Unknown option '--bogus'"]]);
+  const parseHint = await run(PROBE_LIKE, ["--bogus"], ok);
+  assert.deepEqual(parseHint.err, ["greet: Unknown option '--bogus' (see --help)"]);
+
+  const internal = await run(STRESS_NG, [], crash);
+  assert.deepEqual([internal.code, internal.err], [1, [
+    "greet: unexpected error: index out of range",
+  ]]);
+  const stack = await run({ ...PROBE_LIKE, internalExit: 1 }, [], crash);
+  assert.equal(stack.code, 1);
+  assert.match(stack.err[0], /^greet: internal error: RangeError: index out of range\n\s+at /);
+});
+
+Deno.test("flag values: integers, durations and stressors are checked with one-line errors", () => {
+  assert.equal(integerFlag("jobs", undefined, 2, 1), 2);
+  assert.equal(integerFlag("jobs", "12", 2, 1), 12);
+  for (const bad of ["0", "-1", "1e3", "1.5", "99999999999999999999"]) {
+    assert.throws(
+      () => integerFlag("jobs", bad, 2, 1),
+      /^UsageError: --jobs must be an integer >= 1/,
+    );
+  }
+  assert.equal(parseDuration("500ms"), 500);
+  assert.equal(parseDuration("1.5s"), 1500);
+  assert.equal(parseDuration("2m"), 120_000);
+  assert.equal(parseDuration("3"), 3000);
+  assert.throws(() => parseDuration("later", "time"), /--time must look like 500ms/);
+  assert.equal(stressorFlag("mmap"), "mmap");
+  assert.throws(() => stressorFlag("teleport"), /unknown stressor "teleport" \(known: fork,/);
+});

@@ -1,0 +1,65 @@
+/**
+ * What the commands' tests share: running a command file as a child process from the
+ * repository root, as `deno task` does, and capturing its exit code and output.
+ *
+ * @example
+ * ```ts
+ * import { runCommandFile } from "./test_support.ts";
+ * const ran = await runCommandFile("stress.ts", ["--help"]);
+ * console.log(ran.code, ran.stdout.startsWith("usage:")); // 0 true
+ * ```
+ *
+ * @module
+ */
+
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+/**
+ * The repository root, the working folder of every command.
+ *
+ * @example
+ * ```ts
+ * import { join } from "node:path";
+ * import { ROOT } from "./test_support.ts";
+ * console.log(join(ROOT, "core", "manifest.json"));
+ * ```
+ */
+export const ROOT = fileURLToPath(new URL("..", import.meta.url));
+
+/**
+ * What a command run gave: its exit code and its output, decoded.
+ *
+ * @example
+ * ```ts
+ * import type { Ran } from "./test_support.ts";
+ * const ran: Ran = { code: 1, stdout: "", stderr: "stress: unknown stressor \"nope\"\n" };
+ * ```
+ */
+export interface Ran {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Run `commands/<file>` with `args` in a child Deno with every permission, from the
+ * repository root.
+ *
+ * @example
+ * ```ts
+ * import { runCommandFile } from "./test_support.ts";
+ * const ran = await runCommandFile("bisect.ts", ["--bogus"]);
+ * console.log(ran.code); // 2
+ * ```
+ */
+export async function runCommandFile(file: string, args: readonly string[]): Promise<Ran> {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", join(ROOT, "commands", file), ...args],
+    cwd: ROOT,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+  return { code: out.code, stdout: decode(out.stdout), stderr: decode(out.stderr) };
+}
