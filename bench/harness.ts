@@ -66,9 +66,10 @@ export const KEPT_SAMPLES = 48;
  * ```ts
  * import { measureCases } from "./harness.ts";
  * import type { MapleModule } from "../core/contract.ts";
- * declare const module: MapleModule;
- * const sets = await measureCases("head", module, [], { quick: true });
- * console.log(sets.length); // 0
+ * async function usage(module: MapleModule): Promise<void> {
+ *   const sets = await measureCases("head", module, [], { quick: true });
+ *   console.log(sets.length); // 0
+ * }
  * ```
  */
 export async function measureCases(

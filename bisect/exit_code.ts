@@ -7,8 +7,9 @@
  * @example
  * ```ts
  * import { EXIT, verdictExitCode } from "./exit_code.ts";
- * declare const report: import("./session.ts").BisectReport;
- * console.log(verdictExitCode(report) === EXIT.ok);
+ * function usage(report: import("./session.ts").BisectReport): void {
+ *   console.log(verdictExitCode(report) === EXIT.ok);
+ * }
  * ```
  *
  * @module
@@ -31,8 +32,9 @@ export const EXIT = {
  * @example
  * ```ts
  * import { verdictExitCode } from "./exit_code.ts";
- * declare const report: import("./session.ts").BisectReport;
- * Deno.exitCode = verdictExitCode(report);
+ * function usage(report: import("./session.ts").BisectReport): void {
+ *   Deno.exitCode = verdictExitCode(report);
+ * }
  * ```
  */
 export function verdictExitCode(report: BisectReport): number {

@@ -124,9 +124,10 @@ export interface PerfSearchOptions extends SearchRange {
  * @example
  * ```ts
  * import { perfSearch } from "./perf_search.ts";
- * declare const options: import("./perf_search.ts").PerfSearchOptions;
- * const verdict = await perfSearch(options);
- * console.log(verdict.kind, verdict.step?.change);
+ * async function usage(options: import("./perf_search.ts").PerfSearchOptions): Promise<void> {
+ *   const verdict = await perfSearch(options);
+ *   console.log(verdict.kind, verdict.step?.change);
+ * }
  * ```
  */
 export async function perfSearch(options: PerfSearchOptions): Promise<PerfVerdict> {

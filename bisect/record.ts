@@ -7,9 +7,10 @@
  * ```ts
  * import { recordInput } from "./record.ts";
  * import { buildRecord } from "../results/record.ts";
- * declare const report: import("./session.ts").BisectReport;
- * const record = buildRecord(recordInput(report));
- * console.log(record.kind, record.body.probes.length);
+ * function usage(report: import("./session.ts").BisectReport): void {
+ *   const record = buildRecord(recordInput(report));
+ *   console.log(record.kind, record.body.probes.length);
+ * }
  * ```
  *
  * @module
@@ -29,8 +30,9 @@ import { type Clock, throughput } from "./throughput.ts";
  * @example
  * ```ts
  * import { recordInput } from "./record.ts";
- * declare const report: import("./session.ts").BisectReport;
- * console.log(recordInput(report).body.probes.length);
+ * function usage(report: import("./session.ts").BisectReport): void {
+ *   console.log(recordInput(report).body.probes.length);
+ * }
  * ```
  */
 export function recordInput(report: BisectReport): RecordInput<"bisect"> {

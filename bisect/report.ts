@@ -90,8 +90,9 @@ export function probeLabel(probe: ProbeCase): string {
  * @example
  * ```ts
  * import { formatReport } from "./report.ts";
- * declare const report: import("./session.ts").BisectReport;
- * console.log(formatReport(report));
+ * function usage(report: import("./session.ts").BisectReport): void {
+ *   console.log(formatReport(report));
+ * }
  * ```
  */
 export function formatReport(report: BisectReport): string {
@@ -112,8 +113,9 @@ export function formatReport(report: BisectReport): string {
  * @example
  * ```ts
  * import { formatCrash } from "./report.ts";
- * declare const report: import("./session.ts").BisectReport;
- * console.log(formatCrash(report.crash!, report, new Map(report.plan.versions.map((v) => [v.name, v]))));
+ * function usage(report: import("./session.ts").BisectReport): void {
+ *   console.log(formatCrash(report.crash!, report, new Map(report.plan.versions.map((v) => [v.name, v]))));
+ * }
  * ```
  */
 export function formatCrash(
@@ -173,8 +175,9 @@ export function formatCrash(
  * @example
  * ```ts
  * import { formatPerf } from "./report.ts";
- * declare const report: import("./session.ts").BisectReport;
- * console.log(formatPerf(report.perf!, report, new Map(report.plan.versions.map((v) => [v.name, v]))));
+ * function usage(report: import("./session.ts").BisectReport): void {
+ *   console.log(formatPerf(report.perf!, report, new Map(report.plan.versions.map((v) => [v.name, v]))));
+ * }
  * ```
  */
 export function formatPerf(
@@ -275,8 +278,9 @@ function describeTest(c: Comparison): string {
  * @example
  * ```ts
  * import { formatExhaustive } from "./report.ts";
- * declare const report: import("./session.ts").BisectReport;
- * if (report.exhaustive) console.log(formatExhaustive(report.exhaustive));
+ * function usage(report: import("./session.ts").BisectReport): void {
+ *   if (report.exhaustive) console.log(formatExhaustive(report.exhaustive));
+ * }
  * ```
  */
 export function formatExhaustive(table: ExhaustiveResult): string {

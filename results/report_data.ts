@@ -58,10 +58,9 @@ export const MAX_RUN_SERIES = 8;
  * ```ts
  * import { chartSpecs } from "./report_data.ts";
  * import type { BenchmarkHistory } from "./history.ts";
-import { runLabel as shortRun, type SampleSet } from "./record.ts";
-import { median } from "./stats.ts";
- * declare const histories: BenchmarkHistory[];
- * for (const c of chartSpecs(histories)) console.log(c.id, c.series.length);
+ * function usage(histories: BenchmarkHistory[]): void {
+ *   for (const c of chartSpecs(histories)) console.log(c.id, c.series.length);
+ * }
  * ```
  */
 export function chartSpecs(histories: readonly BenchmarkHistory[]): ChartSpec[] {

@@ -49,8 +49,9 @@ const byBenchmarkAndVersion = (s: SampleSet) => `${s.benchmark} [${s.version}]`;
  * ```ts
  * import { sidesFromRecords } from "./select.ts";
  * import type { SuiteRecord } from "./record.ts";
- * declare const a: SuiteRecord, b: SuiteRecord;
- * console.log(sidesFromRecords(a, b).description);
+ * function usage(a: SuiteRecord, b: SuiteRecord): void {
+ *   console.log(sidesFromRecords(a, b).description);
+ * }
  * ```
  */
 export function sidesFromRecords(a: SuiteRecord, b: SuiteRecord): Sides {

@@ -59,8 +59,9 @@ export interface LoadResult {
  * ```ts
  * import { saveRecord } from "./store.ts";
  * import type { SuiteRecord } from "./record.ts";
- * declare const record: SuiteRecord;
- * console.log(await saveRecord(record)); // results/runs/bench-....json
+ * async function usage(record: SuiteRecord): Promise<void> {
+ *   console.log(await saveRecord(record)); // results/runs/bench-....json
+ * }
  * ```
  */
 export async function saveRecord(record: SuiteRecord, dir: string = RUNS_DIR): Promise<string> {

@@ -6,8 +6,9 @@
  * @example
  * ```ts
  * import { formatCaseFile, parseCaseFile } from "./case_file.ts";
- * declare const file: import("./case_file.ts").CaseFile;
- * console.log(parseCaseFile(formatCaseFile(file), "x.json").signature === file.signature);
+ * function usage(file: import("./case_file.ts").CaseFile): void {
+ *   console.log(parseCaseFile(formatCaseFile(file), "x.json").signature === file.signature);
+ * }
  * ```
  *
  * @module

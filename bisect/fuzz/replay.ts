@@ -6,10 +6,10 @@
  * @example
  * ```ts
  * import { replayCase } from "./replay.ts";
- * declare const run: (v: string) => import("./case_runner.ts").CaseRunner;
- * declare const c: import("../../workloads/fuzz/case_gen.ts").FuzzCase;
- * const rows = await replayCase(c, "crash splitLeaf (bulk.ts)", ["v1", "head"], run);
- * console.log(rows.map((r) => `${r.version} ${r.same ? "same" : r.verdict.outcome}`));
+ * async function usage(run: (v: string) => import("./case_runner.ts").CaseRunner, c: import("../../workloads/fuzz/case_gen.ts").FuzzCase): Promise<void> {
+ *   const rows = await replayCase(c, "crash splitLeaf (bulk.ts)", ["v1", "head"], run);
+ *   console.log(rows.map((r) => `${r.version} ${r.same ? "same" : r.verdict.outcome}`));
+ * }
  * ```
  *
  * @module

@@ -8,10 +8,10 @@
  * ```ts
  * import { shrink } from "./shrink.ts";
  * import type { FuzzCase } from "../../workloads/fuzz/mod.ts";
- * declare const failing: FuzzCase;
- * declare const run: import("./case_runner.ts").CaseRunner;
- * const report = await shrink(failing, { run, signature: "crash splitLeaf (bulk.ts)" });
- * console.log(report.before.vmas, "->", report.after.vmas, "in", report.runs, "runs");
+ * async function usage(failing: FuzzCase, run: import("./case_runner.ts").CaseRunner): Promise<void> {
+ *   const report = await shrink(failing, { run, signature: "crash splitLeaf (bulk.ts)" });
+ *   console.log(report.before.vmas, "->", report.after.vmas, "in", report.runs, "runs");
+ * }
  * ```
  *
  * @module
