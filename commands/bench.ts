@@ -10,12 +10,19 @@
  * @module
  */
 
-import { UnknownVersionError, versionFolder, versionNames } from "../core/loader.ts";
+import { versionFolder, versionNames } from "../core/loader.ts";
 import { benchCases } from "../bench/cases.ts";
 import { runBench } from "../bench/run.ts";
 import { formatValue, summarize } from "../results/compare.ts";
 import { saveRecord } from "../results/store.ts";
-import { fail, parseFlags, splitList } from "./cli.ts";
+import {
+  defineCommand,
+  type ParsedCommand,
+  runCommand,
+  splitList,
+  UNIX_TOOL,
+  UsageError,
+} from "./cli.ts";
 
 const HELP = `Usage: deno task bench [options]
 
@@ -32,47 +39,62 @@ Options:
   --list           print the case names and exit
   -h, --help       this help`;
 
-if (import.meta.main) {
-  const args = parseFlags({
+const COMMAND = defineCommand({
+  name: "bench",
+  help: HELP,
+  options: {
     versions: { type: "string" },
     cases: { type: "string" },
     quick: { type: "boolean", default: false },
     rounds: { type: "string" },
     out: { type: "string" },
     list: { type: "boolean", default: false },
-  }, HELP);
+  },
+  conventions: UNIX_TOOL,
+});
+
+/**
+ * Run the command with `args`; returns the exit code (0 measured and recorded, 2 bad input).
+ *
+ * @example
+ * ```ts
+ * import { benchMain } from "./bench.ts";
+ * Deno.exitCode = await benchMain(["--list"]);
+ * ```
+ */
+export function benchMain(args: readonly string[]): Promise<number> {
+  return runCommand(COMMAND, args, bench);
+}
+
+async function bench({ values }: ParsedCommand<typeof COMMAND.options>): Promise<number> {
   const known = benchCases();
-  if (args.list) {
+  if (values.list) {
     for (const c of known) console.log(`${c.name}  (${c.unit})`);
-    Deno.exit(0);
+    return 0;
   }
-  const versions = args.versions ? splitList(args.versions, "--versions") : versionNames();
-  for (const v of versions) {
-    try {
-      versionFolder(v);
-    } catch (error) {
-      if (error instanceof UnknownVersionError) fail(error.message);
-      throw error;
-    }
-  }
-  const cases = args.cases ? splitList(args.cases, "--cases") : undefined;
+  const versions = values.versions ? splitList(values.versions, "--versions") : versionNames();
+  // An unknown version throws UnknownVersionError, a usage error, before anything is measured.
+  for (const v of versions) versionFolder(v);
+  const cases = values.cases ? splitList(values.cases, "--cases") : undefined;
   for (const name of cases ?? []) {
-    if (!known.some((c) => c.name === name)) fail(`unknown case "${name}" (see --list)`);
+    if (!known.some((c) => c.name === name)) {
+      throw new UsageError(`unknown case "${name}" (see --list)`);
+    }
   }
 
   // Three rounds by default: a burst of load from a neighbour then touches about a third of a
   // figure's samples, which its median shrugs off; with two it could move half of them.
-  const rounds = args.rounds === undefined ? (args.quick ? 1 : 3) : Number(args.rounds);
+  const rounds = values.rounds === undefined ? (values.quick ? 1 : 3) : Number(values.rounds);
   if (!Number.isInteger(rounds) || rounds < 1 || rounds > 20) {
-    fail(`--rounds must be a whole number from 1 to 20, got "${args.rounds}"`);
+    throw new UsageError(`--rounds must be a whole number from 1 to 20, got "${values.rounds}"`);
   }
   console.log(
     `bench: ${versions.length} version(s), ${cases?.length ?? known.length} case(s), ` +
-      `${rounds} round(s)${args.quick ? ", quick" : ""}`,
+      `${rounds} round(s)${values.quick ? ", quick" : ""}`,
   );
   const record = await runBench({
     versions,
-    quick: args.quick,
+    quick: values.quick,
     rounds,
     ...(cases ? { cases } : {}),
     onVersionStart: (version, index, count, round) => {
@@ -87,6 +109,9 @@ if (import.meta.main) {
       }
     },
   });
-  const path = await saveRecord(record, args.out);
+  const path = await saveRecord(record, values.out);
   console.log(`record: ${path}`);
+  return 0;
 }
+
+if (import.meta.main) Deno.exit(await benchMain(Deno.args));

@@ -1,20 +1,31 @@
 /**
- * What every command file shares: a usage error type, runners that turn bad input into a
+ * What every command file shares: a usage error type, a runner that turns bad input into a
  * one-line message and the command's exit code for it (never a stack trace), and the parsing
  * of flag values (lists, integers, durations, stressor names).
  *
- * Two families of exit codes live side by side, and each command names its own:
- * `stress`, `fuzz`, `shrink` and `replay` follow stress-ng ({@linkcode STRESS_NG}: bad input
- * exits 1), the others exit {@linkcode EXIT_USAGE} (2) on bad input, and `probe` exits 128
- * so that `git bisect run` aborts.
+ * Each command declares itself with {@linkcode defineCommand}, runs with
+ * {@linkcode runCommand} (which returns the exit code, so its entry point stays callable), and
+ * names the family of exit codes it follows: `stress`, `fuzz`, `shrink` and `replay` follow
+ * stress-ng ({@linkcode STRESS_NG}: bad input exits 1); `bench`, `compare`, `export`,
+ * `history`, `report` and `demo` follow {@linkcode UNIX_TOOL} (bad input exits
+ * {@linkcode EXIT_USAGE}, 2); `bisect` exits 2 as well, and `probe` exits 128 so that
+ * `git bisect run` aborts.
  *
  * @example
  * ```ts
- * import { runCli, UsageError } from "./cli.ts";
- * await runCli("demo", (args) => {
- *   if (args.length > 1) throw new UsageError("too many arguments");
+ * import { defineCommand, runCommand, UNIX_TOOL, UsageError } from "./cli.ts";
+ * const demo = defineCommand({
+ *   name: "demo",
+ *   help: "usage: demo [ARG]",
+ *   options: {},
+ *   allowPositionals: true,
+ *   conventions: UNIX_TOOL,
+ * });
+ * const code = await runCommand(demo, ["one"], ({ positionals }) => {
+ *   if (positionals.length > 1) throw new UsageError("too many arguments");
  *   return 0;
  * });
+ * console.log(code); // 0
  * ```
  *
  * @module
@@ -28,20 +39,30 @@ import { STRESSOR_NAMES, type StressorName } from "../workloads/probe_types.ts";
  *
  * @example
  * ```ts
- * import { UsageError } from "./cli.ts";
- * throw new UsageError("--version is required (see --help)");
+ * import { isUsageError, UsageError } from "./cli.ts";
+ * const error = new UsageError("--version is required (see --help)");
+ * console.log(isUsageError(error), error.message); // true --version is required (see --help)
  * ```
  */
 export class UsageError extends Error {
   override name = "UsageError";
 }
 
-/** Exit code for bad usage, as most Unix tools use it (stress-ng's commands use 1). */
+/**
+ * Exit code for bad usage, as most Unix tools use it (stress-ng's commands use 1).
+ *
+ * @example
+ * ```ts
+ * import { EXIT_USAGE } from "./cli.ts";
+ * console.log(EXIT_USAGE); // 2
+ * ```
+ */
 export const EXIT_USAGE = 2;
 
 /**
  * Errors that are the user's fault, known by name so that those of other layers count too
- * (bisect's own `UsageError`, an unknown version, layout or case file, a rejected probe).
+ * (bisect's own `UsageError`, an unknown version, layout or case file, a rejected probe,
+ * records that hold nothing to compare).
  */
 const USAGE_ERROR_NAMES = new Set([
   "UsageError",
@@ -49,6 +70,7 @@ const USAGE_ERROR_NAMES = new Set([
   "LayoutError",
   "CaseFileError",
   "ProbeSpecRejected",
+  "SelectionError",
 ]);
 
 /**
@@ -69,31 +91,6 @@ export function isUsageError(error: unknown): error is Error {
 
 function firstLine(error: unknown): string {
   return (error instanceof Error ? error.message : String(error)).split("\n")[0];
-}
-
-/**
- * Run a command's `main` with `Deno.args` and exit with its code. Usage errors print
- * `<name>: <message>` on stderr and exit 2.
- *
- * @example
- * ```ts
- * import { runCli } from "./cli.ts";
- * await runCli("hello", () => (console.log("hello"), 0));
- * ```
- */
-export async function runCli(
-  name: string,
-  main: (args: string[]) => number | Promise<number>,
-): Promise<never> {
-  try {
-    Deno.exit(await main(Deno.args));
-  } catch (error) {
-    if (isUsageError(error)) {
-      console.error(`${name}: ${error.message}`);
-      Deno.exit(EXIT_USAGE);
-    }
-    throw error;
-  }
 }
 
 /**
@@ -130,6 +127,25 @@ export interface Conventions {
  * ```
  */
 export const STRESS_NG: Conventions = { usageExit: 1, internalExit: 1 };
+
+/**
+ * The conventions of most Unix tools, kept by the results commands (`bench`, `compare`,
+ * `export`, `history`, `report`) and `demo`: bad input exits {@linkcode EXIT_USAGE} (2) with
+ * one line; an unexpected error exits 1 with its stack, a bug to report. Like `diff`,
+ * `compare` also exits 1 when it finds something worse.
+ *
+ * @example
+ * ```ts
+ * import { UNIX_TOOL } from "./cli.ts";
+ * console.log(UNIX_TOOL.usageExit, UNIX_TOOL.internalExit); // 2 1
+ * ```
+ */
+export const UNIX_TOOL: Conventions = {
+  usageExit: EXIT_USAGE,
+  internalExit: 1,
+  internalStack: true,
+  parseHint: " (see --help)",
+};
 
 /**
  * A command for {@linkcode runCommand}: its name (the prefix of its messages), help text,
@@ -253,31 +269,18 @@ export async function runCommand<T extends ParseArgsOptionsConfig>(
 }
 
 /**
- * Print `error: <message>` to stderr and exit with status 2 (bad usage), no stack trace.
- *
- * @example
- * ```ts
- * import { fail } from "./cli.ts";
- * if (Deno.args.length > 3) fail("too many arguments");
- * ```
- */
-export function fail(message: string): never {
-  console.error(`error: ${message}`);
-  Deno.exit(EXIT_USAGE);
-}
-
-/**
- * Split a comma-separated flag value; an empty list is a usage error.
+ * Split a comma-separated flag value; an empty list throws a {@linkcode UsageError} naming
+ * the flag.
  *
  * @example
  * ```ts
  * import { splitList } from "./cli.ts";
- * console.log(splitList("head", "--versions")); // ["head"]
+ * console.log(splitList("v1.0.0, head", "--versions")); // ["v1.0.0", "head"]
  * ```
  */
 export function splitList(value: string, flag: string): string[] {
   const items = value.split(",").map((s) => s.trim()).filter((s) => s.length > 0);
-  if (items.length === 0) fail(`${flag} needs at least one name`);
+  if (items.length === 0) throw new UsageError(`${flag} needs at least one name`);
   return items;
 }
 
@@ -337,39 +340,6 @@ export function stressorFlag(text: string): StressorName {
     throw new UsageError(`unknown stressor "${text}" (known: ${STRESSOR_NAMES.join(", ")})`);
   }
   return stressor;
-}
-
-/**
- * Parse `args` against `options` plus `-h/--help`: a parse error is a usage error (one line,
- * exit 2) and `--help` prints `help` and exits 0, so each command declares only its flags.
- *
- * @example
- * ```ts
- * import { parseFlags } from "./cli.ts";
- * const flags = parseFlags({ dir: { type: "string", default: "results/runs" } }, "usage: …");
- * console.log(flags.dir);
- * ```
- */
-export function parseFlags<T extends ParseArgsOptionsConfig>(
-  options: T,
-  help: string,
-  args: string[] = Deno.args,
-): ParsedFlags<T> {
-  let values: ParsedFlags<T> & { help?: boolean };
-  try {
-    values = parseArgs({
-      args,
-      options: { ...options, help: { type: "boolean", short: "h", default: false } },
-      strict: true,
-    }).values as ParsedFlags<T> & { help?: boolean };
-  } catch (error) {
-    fail(error instanceof Error ? error.message : String(error));
-  }
-  if (values.help) {
-    console.log(help);
-    Deno.exit(0);
-  }
-  return values;
 }
 
 /**

@@ -1,6 +1,13 @@
 import assert from "node:assert/strict";
-import { type Conventions, defineCommand, runCommand, STRESS_NG, UsageError } from "./cli.ts";
-import { integerFlag, parseDuration, stressorFlag } from "./cli.ts";
+import {
+  type Conventions,
+  defineCommand,
+  runCommand,
+  STRESS_NG,
+  UNIX_TOOL,
+  UsageError,
+} from "./cli.ts";
+import { integerFlag, parseDuration, splitList, stressorFlag } from "./cli.ts";
 
 const PROBE_LIKE: Conventions = {
   usageExit: 128,
@@ -51,11 +58,19 @@ Deno.test("runCommand: each family keeps its own exit codes and wording", async 
 
   const usage = await run(STRESS_NG, [], refuse);
   assert.deepEqual([usage.code, usage.err], [1, ["greet: --who is required"]]);
+  const usage2 = await run(UNIX_TOOL, [], refuse);
+  assert.deepEqual([usage2.code, usage2.err], [2, ["greet: --who is required"]]);
+  const worse = await run(UNIX_TOOL, ["--who", "tree"], () => 1);
+  assert.deepEqual([worse.code, worse.err], [1, []], "a command's own exit code passes through");
   const usage128 = await run(PROBE_LIKE, [], refuse);
   assert.deepEqual([usage128.code, usage128.err], [128, ["greet: --who is required"]]);
 
   const parse = await run(STRESS_NG, ["--bogus"], ok);
   assert.deepEqual([parse.code, parse.err], [1, ["greet: Unknown option '--bogus'"]]);
+  const parse2 = await run(UNIX_TOOL, ["--bogus"], ok);
+  assert.deepEqual([parse2.code, parse2.err], [2, [
+    "greet: Unknown option '--bogus' (see --help)",
+  ]]);
   const parseHint = await run(PROBE_LIKE, ["--bogus"], ok);
   assert.deepEqual(parseHint.err, ["greet: Unknown option '--bogus' (see --help)"]);
 
@@ -82,6 +97,8 @@ Deno.test("flag values: integers, durations and stressors are checked with one-l
   assert.equal(parseDuration("2m"), 120_000);
   assert.equal(parseDuration("3"), 3000);
   assert.throws(() => parseDuration("later", "time"), /--time must look like 500ms/);
+  assert.deepEqual(splitList(" v1.0.0,,head ", "--versions"), ["v1.0.0", "head"]);
+  assert.throws(() => splitList(" , ", "--versions"), /^UsageError: --versions needs at least one/);
   assert.equal(stressorFlag("mmap"), "mmap");
   assert.throws(() => stressorFlag("teleport"), /unknown stressor "teleport" \(known: fork,/);
 });

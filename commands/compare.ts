@@ -12,12 +12,11 @@
  */
 
 import { existsSync, statSync } from "node:fs";
-import { parseArgs } from "node:util";
 import { compareSamples, formatComparison } from "../results/compare.ts";
 import type { SuiteRecord } from "../results/record.ts";
-import { SelectionError, selectSides } from "../results/select.ts";
+import { selectSides } from "../results/select.ts";
 import { loadRecords, readRecordFile, RUNS_DIR } from "../results/store.ts";
-import { fail } from "./cli.ts";
+import { defineCommand, type ParsedCommand, runCommand, UNIX_TOOL, UsageError } from "./cli.ts";
 
 const HELP = `Usage: deno task compare A B [options]
 
@@ -32,63 +31,76 @@ Options:
 
 Exit status: 0, or 1 when something got worse or newly fails (for CI), 2 on bad input.`;
 
-if (import.meta.main) {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: Deno.args,
-      allowPositionals: true,
-      options: {
-        dir: { type: "string", default: RUNS_DIR },
-        threshold: { type: "string", default: "10" },
-        alpha: { type: "string", default: "0.05" },
-        "only-changed": { type: "boolean", default: false },
-        help: { type: "boolean", short: "h", default: false },
-      },
-    });
-  } catch (error) {
-    fail(error instanceof Error ? error.message : String(error));
-  }
-  const { values: args, positionals } = parsed;
-  if (args.help) {
-    console.log(HELP);
-    Deno.exit(0);
-  }
-  if (positionals.length !== 2) fail("compare needs exactly two arguments: A B");
-  const threshold = Number(args.threshold) / 100;
-  const alpha = Number(args.alpha);
+const COMMAND = defineCommand({
+  name: "compare",
+  help: HELP,
+  options: {
+    dir: { type: "string", default: RUNS_DIR },
+    threshold: { type: "string", default: "10" },
+    alpha: { type: "string", default: "0.05" },
+    "only-changed": { type: "boolean", default: false },
+  },
+  allowPositionals: true,
+  conventions: UNIX_TOOL,
+});
+
+/**
+ * Run the command with `args`; returns the exit code (0, 1 when something got worse or newly
+ * fails, 2 on bad input).
+ *
+ * @example
+ * ```ts
+ * import { compareMain } from "./compare.ts";
+ * // v2 of the fixture records is slower at core/load-random: the table, then exit code 1
+ * const code = await compareMain(["--dir", "results/fixtures/runs", "v1", "v2"]);
+ * console.log(code); // 1
+ * ```
+ */
+export function compareMain(args: readonly string[]): Promise<number> {
+  return runCommand(COMMAND, args, compare);
+}
+
+async function compare(
+  { values, positionals }: ParsedCommand<typeof COMMAND.options>,
+): Promise<number> {
+  const count = positionals.length;
+  if (count !== 2) throw new UsageError(`needs exactly two arguments, A and B (got ${count})`);
+  const threshold = Number(values.threshold) / 100;
+  const alpha = Number(values.alpha);
   if (!(threshold >= 0)) {
-    fail(`--threshold must be a non-negative percentage, got "${args.threshold}"`);
+    throw new UsageError(
+      `--threshold must be a non-negative percentage, got "${values.threshold}"`,
+    );
   }
-  if (!(alpha > 0 && alpha < 1)) fail(`--alpha must be between 0 and 1, got "${args.alpha}"`);
+  if (!(alpha > 0 && alpha < 1)) {
+    throw new UsageError(`--alpha must be between 0 and 1, got "${values.alpha}"`);
+  }
 
   const files = new Map<string, SuiteRecord>();
   for (const arg of positionals) {
     if (existsSync(arg) && statSync(arg).isFile()) {
       const read = await readRecordFile(arg);
-      if ("reason" in read) fail(`${arg}: ${read.reason}`);
+      if ("reason" in read) throw new UsageError(`${arg}: ${read.reason}`);
       files.set(arg, read.record);
     } else if (arg.endsWith(".json")) {
-      fail(`record file "${arg}" does not exist`);
+      throw new UsageError(`record file "${arg}" does not exist`);
     }
   }
   const needRecords = files.size < 2;
-  const records = needRecords ? (await loadRecords(args.dir)).records.map((r) => r.record) : [];
-  try {
-    const [a, b] = positionals;
-    const sides = selectSides(a, b, records, (p) => files.get(p));
-    const rows = compareSamples(sides.before.sets, sides.after.sets, {
-      threshold,
-      alpha,
-      key: sides.key,
-    });
-    const shown = args["only-changed"] ? rows.filter((r) => r.change !== "unchanged") : rows;
-    console.log(sides.description);
-    console.log(formatComparison(shown, { before: sides.before.title, after: sides.after.title }));
-    const bad = rows.some((r) => r.change === "worse" || r.change === "newly-failing");
-    Deno.exit(bad ? 1 : 0);
-  } catch (error) {
-    if (error instanceof SelectionError) fail(error.message);
-    throw error;
-  }
+  const records = needRecords ? (await loadRecords(values.dir)).records.map((r) => r.record) : [];
+  // Sides that cannot be found throw SelectionError, a usage error (one line, exit 2).
+  const [a, b] = positionals;
+  const sides = selectSides(a, b, records, (p) => files.get(p));
+  const rows = compareSamples(sides.before.sets, sides.after.sets, {
+    threshold,
+    alpha,
+    key: sides.key,
+  });
+  const shown = values["only-changed"] ? rows.filter((r) => r.change !== "unchanged") : rows;
+  console.log(sides.description);
+  console.log(formatComparison(shown, { before: sides.before.title, after: sides.after.title }));
+  const bad = rows.some((r) => r.change === "worse" || r.change === "newly-failing");
+  return bad ? 1 : 0;
 }
+
+if (import.meta.main) Deno.exit(await compareMain(Deno.args));

@@ -12,9 +12,8 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
 import { loadVersion } from "../core/loader.ts";
-import { runCli, UsageError } from "./cli.ts";
+import { defineCommand, type ParsedCommand, runCommand, UNIX_TOOL, UsageError } from "./cli.ts";
 
 const HELP = `Usage: deno task demo [--version NAME|FOLDER] [--ranges N]
 
@@ -23,19 +22,30 @@ Builds N VMA-like ranges [10i, 10i+5] in an allocation tree with the chosen vers
 
 const PAGE = 0x1000;
 
-async function main(args: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      version: { type: "string", default: "head" },
-      ranges: { type: "string", default: "1001" },
-      help: { type: "boolean", short: "h" },
-    },
-  });
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
+const COMMAND = defineCommand({
+  name: "demo",
+  help: HELP,
+  options: {
+    version: { type: "string", default: "head" },
+    ranges: { type: "string", default: "1001" },
+  },
+  conventions: UNIX_TOOL,
+});
+
+/**
+ * Run the command with `args`; returns the exit code (0 the tour ran, 2 bad input).
+ *
+ * @example
+ * ```ts
+ * import { demoMain } from "./demo.ts";
+ * Deno.exitCode = await demoMain(["--version", "head", "--ranges", "50"]);
+ * ```
+ */
+export function demoMain(args: readonly string[]): Promise<number> {
+  return runCommand(COMMAND, args, demo);
+}
+
+async function demo({ values }: ParsedCommand<typeof COMMAND.options>): Promise<number> {
   const count = Number(values.ranges);
   if (!Number.isInteger(count) || count < 1 || count > 1_000_000) {
     throw new UsageError(`--ranges must be an integer from 1 to 1000000, got "${values.ranges}"`);
@@ -82,4 +92,4 @@ async function main(args: string[]): Promise<number> {
   return 0;
 }
 
-if (import.meta.main) await runCli("demo", main);
+if (import.meta.main) Deno.exit(await demoMain(Deno.args));

@@ -14,7 +14,7 @@
 import { toBencherMetricFormat, toGithubActionBenchmark } from "../results/export.ts";
 import type { Better, SuiteRecord } from "../results/record.ts";
 import { loadRecords, readRecordFile, RUNS_DIR } from "../results/store.ts";
-import { fail, parseFlags } from "./cli.ts";
+import { defineCommand, type ParsedCommand, runCommand, UNIX_TOOL, UsageError } from "./cli.ts";
 
 const HELP = `Usage: deno task export --format gab|bmf [options]
 
@@ -27,43 +27,69 @@ Options:
   --out FILE       write there instead of stdout
   -h, --help       this help`;
 
-if (import.meta.main) {
-  const args = parseFlags({
+const COMMAND = defineCommand({
+  name: "export",
+  help: HELP,
+  options: {
     format: { type: "string" },
     record: { type: "string" },
     dir: { type: "string", default: RUNS_DIR },
     better: { type: "string" },
     out: { type: "string" },
-  }, HELP);
-  if (args.format !== "gab" && args.format !== "bmf") fail("--format must be gab or bmf");
-  if (args.better !== undefined && args.better !== "lower" && args.better !== "higher") {
-    fail(`--better must be lower or higher, got "${args.better}"`);
+  },
+  conventions: UNIX_TOOL,
+});
+
+/**
+ * Run the command with `args`; returns the exit code (0 exported, 2 bad input).
+ *
+ * @example
+ * ```ts
+ * import { exportMain } from "./export.ts";
+ * Deno.exitCode = await exportMain(["--format", "bmf", "--dir", "results/fixtures/runs"]);
+ * ```
+ */
+export function exportMain(args: readonly string[]): Promise<number> {
+  return runCommand(COMMAND, args, exportRecord);
+}
+
+async function exportRecord({ values }: ParsedCommand<typeof COMMAND.options>): Promise<number> {
+  if (values.format !== "gab" && values.format !== "bmf") {
+    throw new UsageError("--format must be gab or bmf");
+  }
+  if (values.better !== undefined && values.better !== "lower" && values.better !== "higher") {
+    throw new UsageError(`--better must be lower or higher, got "${values.better}"`);
   }
   let record: SuiteRecord | undefined;
-  if (args.record) {
-    const read = await readRecordFile(args.record);
-    if ("reason" in read) fail(`${args.record}: ${read.reason}`);
+  if (values.record) {
+    const read = await readRecordFile(values.record);
+    if ("reason" in read) throw new UsageError(`${values.record}: ${read.reason}`);
     record = read.record;
   } else {
-    const { records } = await loadRecords(args.dir);
+    const { records } = await loadRecords(values.dir);
     record = records.map((r) => r.record).filter((r) => r.kind === "bench").at(-1);
-    if (!record) fail(`no bench record in ${args.dir} (run \`deno task bench\` first)`);
+    if (!record) {
+      throw new UsageError(`no bench record in ${values.dir} (run \`deno task bench\` first)`);
+    }
   }
   let output: unknown;
-  if (args.format === "bmf") output = toBencherMetricFormat(record.samples);
+  if (values.format === "bmf") output = toBencherMetricFormat(record.samples);
   else {
     const directions = new Set(record.samples.map((s) => s.better));
-    const better = (args.better ?? (directions.size === 1 ? [...directions][0] : undefined)) as
+    const better = (values.better ?? (directions.size === 1 ? [...directions][0] : undefined)) as
       | Better
       | undefined;
     if (!better) {
-      fail(
+      throw new UsageError(
         "the record mixes lower- and higher-is-better units: pass --better lower or --better higher",
       );
     }
     output = toGithubActionBenchmark(record.samples, better);
   }
   const text = JSON.stringify(output, null, 2) + "\n";
-  if (args.out) await Deno.writeTextFile(args.out, text);
+  if (values.out) await Deno.writeTextFile(values.out, text);
   else await Deno.stdout.write(new TextEncoder().encode(text));
+  return 0;
 }
+
+if (import.meta.main) Deno.exit(await exportMain(Deno.args));

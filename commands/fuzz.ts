@@ -69,7 +69,7 @@ const COMMAND = defineCommand({
  * @example
  * ```ts
  * import { fuzzMain } from "./fuzz.ts";
- * Deno.exitCode = await fuzzMain(["--version", "head", "--time", "5s"]);
+ * Deno.exitCode = await fuzzMain(["--version", "head", "--time", "1s"]);
  * ```
  */
 export function fuzzMain(args: readonly string[]): Promise<number> {

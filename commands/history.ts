@@ -12,7 +12,7 @@
 
 import { buildHistory, formatHistory } from "../results/history.ts";
 import { loadRecords, RUNS_DIR } from "../results/store.ts";
-import { fail, parseFlags } from "./cli.ts";
+import { defineCommand, type ParsedCommand, runCommand, UNIX_TOOL, UsageError } from "./cli.ts";
 
 const HELP = `Usage: deno task history [options]
 
@@ -24,23 +24,49 @@ Options:
   --json             print the history as JSON
   -h, --help         this help`;
 
-if (import.meta.main) {
-  const args = parseFlags({
+const COMMAND = defineCommand({
+  name: "history",
+  help: HELP,
+  options: {
     dir: { type: "string", default: RUNS_DIR },
     benchmark: { type: "string" },
     threshold: { type: "string", default: "10" },
     alpha: { type: "string", default: "0.01" },
     json: { type: "boolean", default: false },
-  }, HELP);
-  const threshold = Number(args.threshold) / 100;
-  const alpha = Number(args.alpha);
-  if (!(threshold >= 0)) {
-    fail(`--threshold must be a non-negative percentage, got "${args.threshold}"`);
-  }
-  if (!(alpha > 0 && alpha < 1)) fail(`--alpha must be between 0 and 1, got "${args.alpha}"`);
-  const { records } = await loadRecords(args.dir);
-  const filter = args.benchmark;
-  const history = buildHistory(records.map((r) => r.record), { threshold, alpha })
-    .filter((h) => filter === undefined || h.benchmark.includes(filter));
-  console.log(args.json ? JSON.stringify(history, null, 2) : formatHistory(history));
+  },
+  conventions: UNIX_TOOL,
+});
+
+/**
+ * Run the command with `args`; returns the exit code (0 printed, 2 bad input).
+ *
+ * @example
+ * ```ts
+ * import { historyMain } from "./history.ts";
+ * Deno.exitCode = await historyMain(["--dir", "results/fixtures/runs", "--benchmark", "fork"]);
+ * ```
+ */
+export function historyMain(args: readonly string[]): Promise<number> {
+  return runCommand(COMMAND, args, history);
 }
+
+async function history({ values }: ParsedCommand<typeof COMMAND.options>): Promise<number> {
+  const threshold = Number(values.threshold) / 100;
+  const alpha = Number(values.alpha);
+  if (!(threshold >= 0)) {
+    throw new UsageError(
+      `--threshold must be a non-negative percentage, got "${values.threshold}"`,
+    );
+  }
+  if (!(alpha > 0 && alpha < 1)) {
+    throw new UsageError(`--alpha must be between 0 and 1, got "${values.alpha}"`);
+  }
+  const { records } = await loadRecords(values.dir);
+  const filter = values.benchmark;
+  const rows = buildHistory(records.map((r) => r.record), { threshold, alpha })
+    .filter((h) => filter === undefined || h.benchmark.includes(filter));
+  console.log(values.json ? JSON.stringify(rows, null, 2) : formatHistory(rows));
+  return 0;
+}
+
+if (import.meta.main) Deno.exit(await historyMain(Deno.args));

@@ -4,7 +4,7 @@
  *
  * @example
  * ```ts
- * // deno task replay results/cases/fuzz-v1.2.0-fork-2-shrunk.json --all
+ * // deno task replay bisect/fuzz/fixtures/seed-bug-v1.2.0.case.json --all
  * import { replayMain } from "./replay.ts";
  * console.log(typeof replayMain); // function
  * ```
@@ -44,7 +44,8 @@ const COMMAND = defineCommand({
  * @example
  * ```ts
  * import { replayMain } from "./replay.ts";
- * Deno.exitCode = await replayMain(["results/cases/fuzz-v1.2.0-fork-2-shrunk.json", "--all"]);
+ * // the seed bug: fails the same way on v1.2.0, passes on the other versions
+ * Deno.exitCode = await replayMain(["bisect/fuzz/fixtures/seed-bug-v1.2.0.case.json", "--all"]);
  * ```
  */
 export function replayMain(args: readonly string[]): Promise<number> {

@@ -14,7 +14,7 @@ import { dirname, join } from "node:path";
 import { SUITE_ROOT } from "../results/record.ts";
 import { renderReport } from "../results/report.ts";
 import { loadRecords, RUNS_DIR } from "../results/store.ts";
-import { parseFlags } from "./cli.ts";
+import { defineCommand, type ParsedCommand, runCommand, UNIX_TOOL } from "./cli.ts";
 
 const HELP = `Usage: deno task report [options]
 
@@ -23,21 +23,46 @@ Options:
   --out FILE    where to write (default results/out/report.html)
   -h, --help    this help`;
 
-if (import.meta.main) {
-  const args = parseFlags({
+const COMMAND = defineCommand({
+  name: "report",
+  help: HELP,
+  options: {
     dir: { type: "string", default: RUNS_DIR },
     out: { type: "string", default: join(SUITE_ROOT, "results", "out", "report.html") },
-  }, HELP);
-  const { records, skipped } = await loadRecords(args.dir);
+  },
+  conventions: UNIX_TOOL,
+});
+
+/**
+ * Run the command with `args`; returns the exit code (0 written, 2 bad input).
+ *
+ * @example
+ * ```ts
+ * import { reportMain } from "./report.ts";
+ * const out = await Deno.makeTempFile({ suffix: ".html" });
+ * Deno.exitCode = await reportMain(["--dir", "results/fixtures/runs", "--out", out]);
+ * await Deno.remove(out);
+ * ```
+ */
+export function reportMain(args: readonly string[]): Promise<number> {
+  return runCommand(COMMAND, args, report);
+}
+
+async function report({ values }: ParsedCommand<typeof COMMAND.options>): Promise<number> {
+  const { records, skipped } = await loadRecords(values.dir);
   const html = renderReport({ records: records.map((r) => r.record), skipped });
-  await Deno.mkdir(dirname(args.out), { recursive: true });
-  const temp = `${args.out}.${Deno.pid}.tmp`;
+  await Deno.mkdir(dirname(values.out), { recursive: true });
+  // Written aside and renamed, so a browser never shows a half-written report.
+  const temp = `${values.out}.${Deno.pid}.tmp`;
   await Deno.writeTextFile(temp, html);
-  await Deno.rename(temp, args.out);
+  await Deno.rename(temp, values.out);
   console.log(
-    `report: ${args.out} (${records.length} record(s)` +
+    `report: ${values.out} (${records.length} record(s)` +
       `${skipped.length ? `, ${skipped.length} skipped` : ""}, ${
         (html.length / 1024).toFixed(0)
       } KiB)`,
   );
+  return 0;
 }
+
+if (import.meta.main) Deno.exit(await reportMain(Deno.args));

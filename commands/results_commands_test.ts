@@ -76,7 +76,7 @@ Deno.test("compare by version names reads the latest records", async () => {
   ]);
 });
 
-Deno.test("bad input gets a one-line error and exit 2", async () => {
+Deno.test("bad input gets one line naming the command and exit 2", async () => {
   const cases: [string, string[], RegExp][] = [
     ["bench.ts", ["--versions", "no-such-version"], /unknown version "no-such-version"/],
     [
@@ -96,13 +96,26 @@ Deno.test("bad input gets a one-line error and exit 2", async () => {
     ["export.ts", ["--format", "csv"], /--format must be gab or bmf/],
     ["export.ts", ["--format", "gab", "--dir", FIXTURE_RUNS], /mixes lower- and higher/],
     ["history.ts", ["--threshold", "x"], /--threshold must be/],
+    ["history.ts", ["--alpha", "1"], /--alpha must be between 0 and 1/],
+    ["report.ts", ["--bogus"], /Unknown option '--bogus' \(see --help\)/],
+    ["demo.ts", ["--ranges", "0"], /--ranges must be an integer from 1 to 1000000, got "0"/],
+    ["demo.ts", ["--version", "no-such-version", "--ranges", "5"], /unknown version/],
   ];
   for (const [command, args, message] of cases) {
     const out = await run(command, args);
     assert.equal(out.code, 2, `${command} ${args.join(" ")}: ${out.stderr}`);
     const lines = out.stderr.trim().split("\n");
     assert.equal(lines.length, 1, `one line: ${out.stderr}`);
-    assert.match(lines[0], /^error: /);
+    assert.ok(lines[0].startsWith(`${command.replace(/\.ts$/, "")}: `), lines[0]);
     assert.match(lines[0], message);
+  }
+});
+
+Deno.test("--help prints the usage on stdout and exits 0", async () => {
+  for (const command of ["bench", "compare", "export", "history", "report", "demo"]) {
+    const out = await run(`${command}.ts`, ["--help"]);
+    assert.equal(out.code, 0, `${command} --help: ${out.stderr}`);
+    assert.match(out.stdout, new RegExp(`^Usage: deno task ${command}`), command);
+    assert.equal(out.stderr, "");
   }
 });

@@ -5,7 +5,7 @@
  *
  * @example
  * ```ts
- * // deno task shrink results/cases/fuzz-v1.2.0-fork-2.json
+ * // deno task shrink results/cases/fuzz-v1.2.0-fork-101.json
  * // deno task shrink --version v1.2.0 --stressor fork --layout node-self --seed 7 --ops 100
  * import { shrinkMain } from "./shrink.ts";
  * console.log(typeof shrinkMain); // function
@@ -94,7 +94,10 @@ const COMMAND = defineCommand({
  * @example
  * ```ts
  * import { shrinkMain } from "./shrink.ts";
- * Deno.exitCode = await shrinkMain(["results/cases/fuzz-v1.2.0-fork-2.json", "--in-process"]);
+ * const out = await Deno.makeTempFile({ suffix: ".json" });
+ * const seed = "bisect/fuzz/fixtures/seed-bug-v1.2.0.case.json";
+ * Deno.exitCode = await shrinkMain([seed, "--in-process", "--out", out]);
+ * await Deno.remove(out);
  * ```
  */
 export function shrinkMain(args: readonly string[]): Promise<number> {
