@@ -570,7 +570,11 @@ export class Mm {
     return refused ?? start;
   }
 
-  /** brk: move the program break; the heap VMA grows (merging) or is unmapped from the top. */
+  /**
+   * brk: move the program break; the heap VMA grows (merging) or is unmapped from the top.
+   * Growth stops a page short of the next mapping, and short of the guard gap when that
+   * mapping grows down, as the kernel's brk checks against `vm_start_gap` of the next VMA.
+   */
   brk(newBrk: number): number | Errno {
     const target = pageUp(newBrk);
     if (target < this.startBrk || target > TASK_SIZE) return "EINVAL";
@@ -581,7 +585,8 @@ export class Mm {
       this.brkEnd = target;
       return target;
     }
-    if (this.span(this.brkEnd, target).length > 0) return "ENOMEM";
+    const next = this.vmaFrom(this.brkEnd);
+    if (next && target + PAGE_SIZE > guardedStart(next, this.stackGuardGap)) return "ENOMEM";
     const heap = makeVma({
       start: this.brkEnd,
       end: target,

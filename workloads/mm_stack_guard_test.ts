@@ -229,3 +229,20 @@ Deno.test("a grows-down VMA does not merge with plain anonymous memory beside it
   mm.checkAll();
   mm.exit();
 });
+
+Deno.test("brk stops a page short of the next mapping, and short of a stack's guard gap", () => {
+  const mm = checkedMm([]);
+  const heap = mm.vmas().find((v) => v.name === "[heap]");
+  const brkEnd = heap ? heap.end : mm.brkEnd;
+  const wall = brkEnd + 16 * P;
+  assert.equal(mm.mmap({ addr: wall, length: P, prot: RW, fixed: true }), wall);
+  assert.equal(mm.brk(wall), "ENOMEM");
+  assert.equal(mm.brk(wall - P), wall - P);
+  assert.equal(mm.brk(brkEnd), brkEnd);
+  mm.munmap(wall, P);
+  const stack = stackAt(mm, brkEnd + 2 * MIB);
+  assert.equal(mm.brk(stack.start - MIB), "ENOMEM");
+  assert.equal(mm.brk(stack.start - MIB - P), stack.start - MIB - P);
+  mm.checkAll();
+  mm.exit();
+});
