@@ -325,6 +325,34 @@ export function parseDuration(text: string, flag = "timeout"): number {
 }
 
 /**
+ * The step test's flags of `compare` and `history`: `--threshold` in percent (the smallest
+ * change that counts) and `--alpha` (the significance level); bad values throw a
+ * {@linkcode UsageError} naming the flag.
+ *
+ * @example
+ * ```ts
+ * import { stepTestFlags } from "./cli.ts";
+ * console.log(stepTestFlags("10", "0.05")); // { threshold: 0.1, alpha: 0.05 }
+ * ```
+ */
+export function stepTestFlags(
+  thresholdPercent: string,
+  alphaText: string,
+): { threshold: number; alpha: number } {
+  const threshold = Number(thresholdPercent) / 100;
+  const alpha = Number(alphaText);
+  if (!(threshold >= 0)) {
+    throw new UsageError(
+      `--threshold must be a non-negative percentage, got "${thresholdPercent}"`,
+    );
+  }
+  if (!(alpha > 0 && alpha < 1)) {
+    throw new UsageError(`--alpha must be between 0 and 1, got "${alphaText}"`);
+  }
+  return { threshold, alpha };
+}
+
+/**
  * A stressor name given on the command line; an unknown one throws a {@linkcode UsageError}
  * that lists the known ones.
  *

@@ -16,7 +16,14 @@ import { compareSamples, formatComparison } from "../results/compare.ts";
 import type { SuiteRecord } from "../results/record.ts";
 import { selectSides } from "../results/select.ts";
 import { loadRecords, readRecordFile, RUNS_DIR } from "../results/store.ts";
-import { defineCommand, type ParsedCommand, runCommand, UNIX_TOOL, UsageError } from "./cli.ts";
+import {
+  defineCommand,
+  type ParsedCommand,
+  runCommand,
+  stepTestFlags,
+  UNIX_TOOL,
+  UsageError,
+} from "./cli.ts";
 
 const HELP = `Usage: deno task compare A B [options]
 
@@ -65,16 +72,7 @@ async function compare(
 ): Promise<number> {
   const count = positionals.length;
   if (count !== 2) throw new UsageError(`needs exactly two arguments, A and B (got ${count})`);
-  const threshold = Number(values.threshold) / 100;
-  const alpha = Number(values.alpha);
-  if (!(threshold >= 0)) {
-    throw new UsageError(
-      `--threshold must be a non-negative percentage, got "${values.threshold}"`,
-    );
-  }
-  if (!(alpha > 0 && alpha < 1)) {
-    throw new UsageError(`--alpha must be between 0 and 1, got "${values.alpha}"`);
-  }
+  const { threshold, alpha } = stepTestFlags(values.threshold, values.alpha);
 
   const files = new Map<string, SuiteRecord>();
   for (const arg of positionals) {

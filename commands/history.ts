@@ -12,7 +12,14 @@
 
 import { buildHistory, formatHistory } from "../results/history.ts";
 import { loadRecords, RUNS_DIR } from "../results/store.ts";
-import { defineCommand, type ParsedCommand, runCommand, UNIX_TOOL, UsageError } from "./cli.ts";
+import {
+  defineCommand,
+  type ParsedCommand,
+  runCommand,
+  stepTestFlags,
+  UNIX_TOOL,
+  UsageError,
+} from "./cli.ts";
 
 const HELP = `Usage: deno task history [options]
 
@@ -51,16 +58,7 @@ export function historyMain(args: readonly string[]): Promise<number> {
 }
 
 async function history({ values }: ParsedCommand<typeof COMMAND.options>): Promise<number> {
-  const threshold = Number(values.threshold) / 100;
-  const alpha = Number(values.alpha);
-  if (!(threshold >= 0)) {
-    throw new UsageError(
-      `--threshold must be a non-negative percentage, got "${values.threshold}"`,
-    );
-  }
-  if (!(alpha > 0 && alpha < 1)) {
-    throw new UsageError(`--alpha must be between 0 and 1, got "${values.alpha}"`);
-  }
+  const { threshold, alpha } = stepTestFlags(values.threshold, values.alpha);
   const { records } = await loadRecords(values.dir);
   const filter = values.benchmark;
   const rows = buildHistory(records.map((r) => r.record), { threshold, alpha })
