@@ -12,14 +12,7 @@
 
 import { buildHistory, formatHistory } from "../results/history.ts";
 import { loadRecords, RUNS_DIR } from "../results/store.ts";
-import {
-  defineCommand,
-  type ParsedCommand,
-  runCommand,
-  stepTestFlags,
-  UNIX_TOOL,
-  UsageError,
-} from "./cli.ts";
+import { defineCommand, type ParsedCommand, runCommand, stepTestFlags, UNIX_TOOL } from "./cli.ts";
 
 const HELP = `Usage: deno task history [options]
 
