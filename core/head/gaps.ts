@@ -110,27 +110,54 @@ export function updateGaps(a: Arena, path: Path, depth: number): void {
 }
 
 /**
- * Where a search puts the area it found: `[first, last]`, in a Float64Array so the
- * searches store plain doubles (no object fields to keep in a double representation).
- */
-type Found = Float64Array;
-
-/**
- * Where a search left each ancestor: the node, the next slot to look at, that slot's bound
- * toward the search direction (its lower bound going forward, its upper bound going back)
- * and the node's far bound. The searches are loops over this stack, not recursive calls.
+ * The path a search took: per depth, the node and the slot of the child it is in (kept up to
+ * date as the search steps right or left, so `stackSlot[k]` always names the child holding
+ * depth `k + 1`). Only these two are kept: a node's bounds are rebuilt from them on the rare
+ * occasions they are needed ({@link boundBelow}, {@link boundAbove}), which keeps the walk
+ * down as cheap as a load's. One stack serves every tree: a search runs to completion and
+ * calls out to nothing. The searches are loops over it, not recursive calls.
  */
 const stackNode = new Int32Array(MAX_DEPTH);
 const stackSlot = new Int32Array(MAX_DEPTH);
-const stackNear = new Float64Array(MAX_DEPTH);
-const stackFar = new Float64Array(MAX_DEPTH);
+
+/** The lower bound of the node at depth `d` of the search stack. */
+function boundBelow(piv: number[], d: number): number {
+  for (let k = d - 1; k >= 0; k--) {
+    const s = stackSlot[k];
+    if (s > 0) return piv[stackNode[k] * STRIDE + s] + 1;
+  }
+  return 0;
+}
+
+/** The upper bound of the node at depth `d` of the search stack. */
+function boundAbove(piv: number[], d: number): number {
+  for (let k = d - 1; k >= 0; k--) {
+    const b = stackNode[k] * STRIDE;
+    const s = stackSlot[k];
+    if (s < (piv[b] | 0)) return piv[b + 1 + s];
+  }
+  return TOP;
+}
 
 /**
- * The lowest `size` empty indices inside `[wmin, wmax]`: descend into the first child that
- * reaches `wmin` and whose recorded gap can hold `size` (any child when the internal nodes
- * are not `tracked`, i.e. outside allocation trees: every internal node of a tree is of the
- * one kind, so the node's kind need not be read), and step back up to the next such child
- * when a subtree has no fit.
+ * The lowest `size` empty indices inside `[wmin, wmax]`. Walk down to the leaf holding
+ * `wmin` as a load does, and scan it from there; when it has no fit, step to the next child
+ * to the right, at the lowest level that has one, whose recorded gap can hold `size`, and
+ * go down its left-most such children. When the internal nodes are not `tracked` (outside
+ * allocation trees: every internal node of a tree is of the one kind, so the node's kind
+ * need not be read) every child qualifies.
+ *
+ * On the way down, the slot holding `wmin` is found by counting the pivots below it rather
+ * than by a loop that stops at the first pivot at or above it: the count has no branch that
+ * depends on the data, and a mispredicted loop exit per level cost more than the extra
+ * compares (measured: about 13 ns less per search in a tree of 10,000 ranges). Pivots are
+ * increasing up to `end`, so the count is the slot. Leaves keep the early-exit loop, which
+ * measured as fast there. `end` is read as `piv[b] | 0`: a count read from the pivots'
+ * double array would make every slot index a double (measured: 8-15 ns more per search).
+ * The recorded gap of the child holding `wmin` is checked only at the leaf's parent: a gap
+ * higher up says nothing of where in the subtree the room lies, so a check there only saves a
+ * few cheap levels, while skipping a leaf saves a whole scan (measured: about 5 ns less per
+ * search than checking at every level).
  */
 function searchForward(
   a: Arena,
@@ -140,8 +167,7 @@ function searchForward(
   wmin: number,
   wmax: number,
   size: number,
-  out: Found,
-): boolean {
+): Area | undefined {
   const piv = a.piv;
   const slots = a.slots;
   const gaps = a.gaps;
@@ -149,74 +175,99 @@ function searchForward(
   let node = root | 0;
   let d = 0;
   let i = 0;
-  let lo = 0;
-  let max = TOP;
-  let entering = true;
-  for (;;) {
+  let inLeaf = true;
+  for (;; d++) {
     const b = node * STRIDE;
-    const end = piv[b];
-    if (entering) {
-      // Start at the slot holding `wmin`: the slots before it cannot hold an area.
-      if (lo < wmin) {
-        let j = 0;
-        while (j < end && piv[b + 1 + j] < wmin) j++;
-        if (j > 0) lo = piv[b + j] + 1;
-        i = j;
-      } else {
-        i = 0;
-      }
-      entering = false;
-    }
+    const end = piv[b] | 0;
+    i = 0;
     if (d === leafDepth) {
-      for (; i <= end; i++) {
-        if (lo > wmax) return false;
-        const hi = i < end ? piv[b + 1 + i] : max;
-        if (slots[b + i] === undefined && hi >= wmin) {
+      while (i < end && piv[b + 1 + i] < wmin) i++;
+      break;
+    }
+    for (let k = b + 1; k <= b + end; k++) i += +(piv[k] < wmin);
+    stackNode[d] = node;
+    stackSlot[d] = i;
+    if (
+      tracked && d === leafDepth - 1 && gaps[((meta[node] >> BLOCK_SHIFT) - 1) * GAPS + i] < size
+    ) {
+      inLeaf = false; // the leaf holding `wmin` is too small: move right from it
+      break;
+    }
+    node = (slots[b + i] as number) | 0;
+  }
+  for (;;) {
+    if (inLeaf) {
+      // Scan leaf `node` (at depth `d`) from slot `i`; only its first slot may start below wmin.
+      const b = node * STRIDE;
+      const end = piv[b] | 0;
+      let lo = i > 0 ? piv[b + i] + 1 : boundBelow(piv, d);
+      for (; i < end; i++) {
+        if (lo > wmax) return undefined;
+        if (slots[b + i] === undefined) {
+          const hi = piv[b + 1 + i];
           const first = lo > wmin ? lo : wmin;
           const last = hi < wmax ? hi : wmax;
-          if (last - first + 1 >= size) {
-            out[0] = first;
-            out[1] = first + size - 1;
-            return true;
-          }
+          if (last - first + 1 >= size) return { first, last: first + size - 1 };
         }
-        lo = hi + 1;
+        lo = piv[b + 1 + i] + 1;
       }
-    } else {
-      const g = ((meta[node] >> BLOCK_SHIFT) - 1) * GAPS;
-      let child = 0;
-      for (; i <= end; i++) {
-        if (lo > wmax) return false;
-        const hi = i < end ? piv[b + 1 + i] : max;
-        if (hi >= wmin && (!tracked || gaps[g + i] >= size)) {
-          stackNode[d] = node;
-          stackSlot[d] = i + 1;
-          stackNear[d] = hi + 1;
-          stackFar[d] = max;
-          child = (slots[b + i] as number) | 0;
-          max = hi;
-          break;
-        }
-        lo = hi + 1;
+      // The last slot runs to the leaf's max.
+      if (lo > wmax) return undefined;
+      if (slots[b + end] === undefined) {
+        const hi = boundAbove(piv, d);
+        const first = lo > wmin ? lo : wmin;
+        const last = hi < wmax ? hi : wmax;
+        if (last - first + 1 >= size) return { first, last: first + size - 1 };
       }
-      if (child !== 0) {
-        node = child;
-        d++;
-        entering = true;
-        continue;
+      d--;
+    }
+    // Step right at depth `d`, climbing while a node has no further child that can hold `size`.
+    let s = 0;
+    for (;; d--) {
+      if (d < 0) return undefined;
+      node = stackNode[d];
+      const b = node * STRIDE;
+      const end = piv[b] | 0;
+      s = stackSlot[d] + 1;
+      if (tracked) {
+        const g = ((meta[node] >> BLOCK_SHIFT) - 1) * GAPS;
+        while (s <= end && gaps[g + s] < size) s++;
+      }
+      if (s <= end) {
+        // Every child from here on starts after `wmax`.
+        if (piv[b + s] + 1 > wmax) return undefined;
+        stackSlot[d] = s;
+        break;
       }
     }
-    // Nothing fits below this node: resume its parent after it.
-    if (d === 0) return false;
-    d--;
-    node = stackNode[d];
-    i = stackSlot[d];
-    lo = stackNear[d];
-    max = stackFar[d];
+    // Go down the left-most children that can hold `size` (tracked gaps promise one).
+    inLeaf = true;
+    node = (slots[node * STRIDE + s] as number) | 0;
+    for (d++; d < leafDepth; d++) {
+      const b = node * STRIDE;
+      const end = piv[b] | 0;
+      s = 0;
+      if (tracked) {
+        const g = ((meta[node] >> BLOCK_SHIFT) - 1) * GAPS;
+        while (s <= end && gaps[g + s] < size) s++;
+      }
+      stackNode[d] = node;
+      if (s > end) {
+        stackSlot[d] = end; // no child fits after all: move right from the last one
+        inLeaf = false;
+        break;
+      }
+      stackSlot[d] = s;
+      node = (slots[b + s] as number) | 0;
+    }
+    i = 0;
   }
 }
 
-/** Mirror image of {@link searchForward}: the highest fit, scanning slots right to left. */
+/**
+ * Mirror image of {@link searchForward}: walk down to the leaf holding `wmax`, then the
+ * highest fit, scanning slots right to left and stepping left across nodes.
+ */
 function searchReverse(
   a: Arena,
   leafDepth: number,
@@ -225,8 +276,7 @@ function searchReverse(
   wmin: number,
   wmax: number,
   size: number,
-  out: Found,
-): boolean {
+): Area | undefined {
   const piv = a.piv;
   const slots = a.slots;
   const gaps = a.gaps;
@@ -234,70 +284,89 @@ function searchReverse(
   let node = root | 0;
   let d = 0;
   let i = 0;
-  let hi = TOP;
-  let min = 0;
-  let entering = true;
-  for (;;) {
+  let inLeaf = true;
+  for (;; d++) {
     const b = node * STRIDE;
-    if (entering) {
-      // Start at the slot holding `wmax`, found by a forward pivot scan as a walk does
-      // (reading the pivots in memory order), instead of stepping back over every slot above.
-      const end = piv[b];
-      let j = 0;
-      if (hi > wmax) {
-        while (j < end && piv[b + 1 + j] < wmax) j++;
-        if (j < end) hi = piv[b + 1 + j];
-      } else {
-        j = end;
-      }
-      i = j;
-      entering = false;
-    }
+    const end = piv[b] | 0;
+    i = 0;
     if (d === leafDepth) {
-      for (; i >= 0; i--) {
-        if (hi < wmin) return false;
-        const lo = i > 0 ? piv[b + i] + 1 : min;
-        if (lo <= wmax && slots[b + i] === undefined) {
+      while (i < end && piv[b + 1 + i] < wmax) i++;
+      break;
+    }
+    for (let k = b + 1; k <= b + end; k++) i += +(piv[k] < wmax);
+    stackNode[d] = node;
+    stackSlot[d] = i;
+    if (
+      tracked && d === leafDepth - 1 && gaps[((meta[node] >> BLOCK_SHIFT) - 1) * GAPS + i] < size
+    ) {
+      inLeaf = false; // the leaf holding `wmax` is too small: move left from it
+      break;
+    }
+    node = (slots[b + i] as number) | 0;
+  }
+  for (;;) {
+    if (inLeaf) {
+      // Scan leaf `node` from slot `i` down; only its first slot may end above wmax.
+      const b = node * STRIDE;
+      let hi = i < (piv[b] | 0) ? piv[b + 1 + i] : boundAbove(piv, d);
+      for (; i > 0; i--) {
+        if (hi < wmin) return undefined;
+        if (slots[b + i] === undefined) {
+          const lo = piv[b + i] + 1;
           const first = lo > wmin ? lo : wmin;
           const last = hi < wmax ? hi : wmax;
-          if (last - first + 1 >= size) {
-            out[0] = last - size + 1;
-            out[1] = last;
-            return true;
-          }
+          if (last - first + 1 >= size) return { first: last - size + 1, last };
         }
-        hi = lo - 1;
+        hi = piv[b + i];
       }
-    } else {
-      const g = ((meta[node] >> BLOCK_SHIFT) - 1) * GAPS;
-      let child = 0;
-      for (; i >= 0; i--) {
-        if (hi < wmin) return false;
-        const lo = i > 0 ? piv[b + i] + 1 : min;
-        if (lo <= wmax && (!tracked || gaps[g + i] >= size)) {
-          stackNode[d] = node;
-          stackSlot[d] = i - 1;
-          stackNear[d] = lo - 1;
-          stackFar[d] = min;
-          child = (slots[b + i] as number) | 0;
-          min = lo;
-          break;
-        }
-        hi = lo - 1;
+      // The first slot starts at the leaf's min.
+      if (hi < wmin) return undefined;
+      if (slots[b] === undefined) {
+        const lo = boundBelow(piv, d);
+        const first = lo > wmin ? lo : wmin;
+        const last = hi < wmax ? hi : wmax;
+        if (last - first + 1 >= size) return { first: last - size + 1, last };
       }
-      if (child !== 0) {
-        node = child;
-        d++;
-        entering = true;
-        continue;
+      d--;
+    }
+    // Step left at depth `d`, climbing while a node has no earlier child that can hold `size`.
+    let s = 0;
+    for (;; d--) {
+      if (d < 0) return undefined;
+      node = stackNode[d];
+      const b = node * STRIDE;
+      s = stackSlot[d] - 1;
+      if (tracked) {
+        const g = ((meta[node] >> BLOCK_SHIFT) - 1) * GAPS;
+        while (s >= 0 && gaps[g + s] < size) s--;
+      }
+      if (s >= 0) {
+        // Every child from here on ends before `wmin`.
+        if (piv[b + 1 + s] < wmin) return undefined;
+        stackSlot[d] = s;
+        break;
       }
     }
-    if (d === 0) return false;
-    d--;
-    node = stackNode[d];
-    i = stackSlot[d];
-    hi = stackNear[d];
-    min = stackFar[d];
+    // Go down the right-most children that can hold `size`.
+    inLeaf = true;
+    node = (slots[node * STRIDE + s] as number) | 0;
+    for (d++; d < leafDepth; d++) {
+      const b = node * STRIDE;
+      s = piv[b] | 0;
+      if (tracked) {
+        const g = ((meta[node] >> BLOCK_SHIFT) - 1) * GAPS;
+        while (s >= 0 && gaps[g + s] < size) s--;
+      }
+      stackNode[d] = node;
+      if (s < 0) {
+        stackSlot[d] = 0; // no child fits after all: move left from the first one
+        inLeaf = false;
+        break;
+      }
+      stackSlot[d] = s;
+      node = (slots[b + s] as number) | 0;
+    }
+    i = piv[node * STRIDE] | 0;
   }
 }
 
@@ -317,11 +386,10 @@ export function checkAreaArgs(min: number, max: number, size: number, check: Che
   }
 }
 
-const found: Found = new Float64Array(2);
-
 /**
  * The lowest (or, `reverse`, highest) empty area of `size` indices inside `[min, max]`.
- * Searches descend only into children whose recorded gap can hold `size` (allocation trees).
+ * Past the leaf holding the window's near end, searches enter only children whose recorded
+ * gap can hold `size` (allocation trees).
  */
 export function emptyArea(
   core: TreeCore,
@@ -339,8 +407,7 @@ export function emptyArea(
   }
   const a = core.arena;
   const ld = core.height - 1;
-  const hit = reverse
-    ? searchReverse(a, ld, core.allocRange, root, min, max, size, found)
-    : searchForward(a, ld, core.allocRange, root, min, max, size, found);
-  return hit ? { first: found[0], last: found[1] } : undefined;
+  return reverse
+    ? searchReverse(a, ld, core.allocRange, root, min, max, size)
+    : searchForward(a, ld, core.allocRange, root, min, max, size);
 }

@@ -6,6 +6,7 @@
  */
 
 import assert from "node:assert/strict";
+import { ReferenceTree } from "../../testing/reference_tree.ts";
 import { MapleTreeImpl } from "./tree.ts";
 
 /** [10i, 10i + 9] for i = 1..20, leaving 0..9 free, a hole at 160..169 and 210.. free. */
@@ -60,4 +61,37 @@ Deno.test("gaps: node-less trees", () => {
   assert.deepEqual(tree.emptyArea(0, 100, 10), { first: 1, last: 10 });
   assert.deepEqual(tree.emptyAreaRev(0, 100, 10), { first: 91, last: 100 });
   assert.equal(tree.emptyArea(0, 5, 6), undefined);
+});
+
+Deno.test("gaps: searches agree with the reference model in tall VMA-like trees", () => {
+  // Tall trees (height 4-5) with holes of every size, so searches walk down many levels,
+  // skip subtrees whose gaps are too small and step right (or left) across leaves and
+  // parents; both tree kinds, as untracked trees take every child.
+  let seed = 12345;
+  const rnd = () => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed / 2147483648;
+  };
+  for (const allocRange of [true, false]) {
+    const tree = new MapleTreeImpl<number>({ allocRange });
+    const ref = new ReferenceTree<number>({ allocRange });
+    let at = 100;
+    for (let i = 0; i < 6000; i++) {
+      const r = rnd();
+      at += r < 0.35 ? 0 : r < 0.98 ? 1 + Math.floor(rnd() * 40) : 500 + Math.floor(rnd() * 500);
+      const len = 1 + Math.floor(rnd() * 16);
+      tree.store(at, at + len - 1, i + 1);
+      ref.store(at, at + len - 1, i + 1);
+      at += len;
+    }
+    tree.validate();
+    assert.ok(tree.height() >= 4);
+    for (let q = 0; q < 4000; q++) {
+      const min = Math.floor(rnd() * (at + 200));
+      const max = min + 1 + Math.floor(rnd() * (rnd() < 0.5 ? 500 : at));
+      const size = 1 + Math.floor(rnd() * (rnd() < 0.8 ? 40 : 1200));
+      assert.deepEqual(tree.emptyArea(min, max, size), ref.emptyArea(min, max, size));
+      assert.deepEqual(tree.emptyAreaRev(min, max, size), ref.emptyAreaRev(min, max, size));
+    }
+  }
 });

