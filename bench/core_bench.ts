@@ -24,6 +24,7 @@ import { writeFileSync } from "node:fs";
 import type { MapleModule } from "../core/contract.ts";
 import { loadVersion } from "../core/loader.ts";
 import { coreCases } from "./core_cases.ts";
+import { QUICK_WARM_UP_MS, WARM_UP_MS, warmUp } from "./harness.ts";
 import { BTreeRanges, type RangeMapPeer, SdslRanges } from "./range_peers.ts";
 
 /** One measured figure. */
@@ -77,6 +78,7 @@ export async function runCoreBench(
       // range tree of the load case) is not paid for by the next.
       collectGarbage();
       const call = build();
+      warmUp(call, quick ? QUICK_WARM_UP_MS : WARM_UP_MS);
       const stats = await measure(call, opts);
       row.push({
         case: c.name,
@@ -93,7 +95,9 @@ export async function runCoreBench(
     let floor = "";
     if (c.floor !== undefined) {
       collectGarbage();
-      const stats = await measure(c.floor(module), opts);
+      const floorCall = c.floor(module);
+      warmUp(floorCall, quick ? QUICK_WARM_UP_MS : WARM_UP_MS);
+      const stats = await measure(floorCall, opts);
       const p50 = stats.p50 / c.entriesPerCall;
       row.push({
         case: c.name,
