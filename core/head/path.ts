@@ -82,11 +82,18 @@ export function walkTo(
     path.min[d] = min;
     path.max[d] = max;
     const b = node * STRIDE;
-    const end = piv[b];
+    // An int32 end keeps the slot index an integer (a double read from `piv` does not).
+    const end = piv[b] | 0;
     let off = 0;
-    while (off < end && piv[b + 1 + off] < key) off++;
+    if (d === leafDepth) {
+      while (off < end && piv[b + 1 + off] < key) off++;
+      path.off[d] = off;
+      return node;
+    }
+    // Internal nodes count the pivots below `key` (pivots increase up to `end`, so the count
+    // is the slot): no loop exit that depends on the data, as in load and the gap searches.
+    for (let k = b + 1; k <= b + end; k++) off += +(piv[k] < key);
     path.off[d] = off;
-    if (d === leafDepth) return node;
     if (off > 0) min = piv[b + off] + 1;
     if (off < end) max = piv[b + 1 + off];
     node = (slots[b + off] as number) | 0;
