@@ -109,7 +109,7 @@ export const QUICK_WARM_UP_MS = 30;
 /**
  * Call `op` for `ms` milliseconds before it is measured. The tree's write path has many code
  * paths that V8 optimises one by one as they get hot: measured alone, the in-order store case
- * took some 300,000 calls to settle from about 2,000 to 400 ns, while after the load case
+ * took 100,000 to 400,000 calls to settle from about 2,000 to 400 ns, while after the load case
  * (whose setup stores 100,000 ranges) it started settled. Without this, a case's figure
  * depended on which cases ran before it.
  *
