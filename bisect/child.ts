@@ -2,7 +2,8 @@
  * How the bisect starts its `deno` children (probes, type checks, load checks): in the
  * suite's root so they find `deno.json`, without colours or stdin, with their output piped.
  * An entry point of the suite runs sandboxed as every probe does: V8's old space capped,
- * read and env permissions only, and no permission prompt to hang on.
+ * read and env permissions, FFI only for libraries in the kernel build cache, and no
+ * permission prompt to hang on.
  *
  * @example
  * ```ts
@@ -18,6 +19,7 @@
 
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
+import { cacheDir as kernelCacheDir } from "../core/kernel/config.ts";
 
 /** The suite's root folder: the children run there so they find `deno.json`. */
 export const SUITE_ROOT: string = dirname(dirname(fileURLToPath(import.meta.url)));
@@ -29,7 +31,7 @@ export const SUITE_ROOT: string = dirname(dirname(fileURLToPath(import.meta.url)
  * ```ts
  * import { sandboxedRun } from "./child.ts";
  * console.log(sandboxedRun("workloads/probe_main.ts", 256, ["--spec", "{}"]).join(" "));
- * // run --quiet --no-prompt --v8-flags=--max-old-space-size=256 --allow-read --allow-env workloads/probe_main.ts --spec {}
+ * // run --quiet --no-prompt --v8-flags=--max-old-space-size=256 --allow-read --allow-env --allow-ffi=/…/.cache workloads/probe_main.ts --spec {}
  * ```
  */
 export function sandboxedRun(entry: string, memoryMb: number, args: readonly string[]): string[] {
@@ -40,6 +42,8 @@ export function sandboxedRun(entry: string, memoryMb: number, args: readonly str
     `--v8-flags=--max-old-space-size=${memoryMb}`,
     "--allow-read",
     "--allow-env",
+    // Kernel versions are libraries built into the cache; nothing else may be loaded.
+    `--allow-ffi=${kernelCacheDir()}`,
     entry,
     ...args,
   ];

@@ -25,6 +25,7 @@ import { join, resolve } from "node:path";
 import type { Failure, Outcome, ProbeResult, ProbeSpec } from "../workloads/probe_types.ts";
 import { killChild, sandboxedRun, spawnDeno, SUITE_ROOT } from "./child.ts";
 import { classifyExit } from "./classify.ts";
+import { nativeFailure } from "./native.ts";
 import { type VersionCheck, VersionChecker } from "./version_check.ts";
 
 /** The suite's root folder, where the children run (see `child.ts`). */
@@ -149,7 +150,11 @@ export class ProbeRunner {
         wallMs: 0,
         skipReason: check.reason,
         failure: {
-          kind: check.stage === "type-check" ? "TypeCheckError" : "LoadError",
+          kind: check.stage === "type-check"
+            ? "TypeCheckError"
+            : check.stage === "build"
+            ? "BuildError"
+            : "LoadError",
           message: check.reason,
           frames: [],
           atOp: -1,
@@ -219,7 +224,7 @@ export class ProbeRunner {
     if (status.code === 2 && !timedOut && !memoryExceeded && refusal && !stdout.trim()) {
       throw new ProbeSpecRejected(refusal[0]);
     }
-    const classified = classifyExit(
+    let classified = classifyExit(
       {
         code: status.signal ? null : status.code,
         signal: status.signal,
@@ -231,6 +236,13 @@ export class ProbeRunner {
       timeMs,
       memoryMb,
     );
+    // A kernel version's crash left native evidence: it names the outcome and the frames.
+    const native = classified.result === undefined && !timedOut && !memoryExceeded
+      ? await nativeFailure(stderr)
+      : undefined;
+    if (native) {
+      classified = { outcome: native.outcome, failure: native.failure };
+    }
     const run: ProbeRun = {
       spec: reported,
       outcome: classified.outcome,

@@ -1,8 +1,10 @@
 /**
- * Decides whether a version can be probed at all: it must type-check against the contract
- * (`deno check` on its `mod.ts`) and its module must load and export `createTree` (checked
- * in a child, so a module that hangs or throws while loading cannot hurt the runner). A
- * version that fails either is skipped, as `git bisect run` skips on exit code 125.
+ * Decides whether a version can be probed at all: a TypeScript version must type-check
+ * against the contract (`deno check` on its `mod.ts`), a kernel version must build (the shim
+ * against its source tree, here in the parent, so every probe child finds the library
+ * built), and either must load and export `createTree` (checked in a child, so a module that
+ * hangs, throws or crashes while loading cannot hurt the runner). A version that fails is
+ * skipped, as `git bisect run` skips on exit code 125.
  *
  * Both checks run once per folder and are cached for the life of the checker.
  *
@@ -18,12 +20,17 @@
  */
 
 import { join, resolve } from "node:path";
+import { versionKind } from "../core/loader.ts";
 import { killChild, sandboxedRun, spawnDeno, SUITE_ROOT } from "./child.ts";
 
 /** The verdict on one version folder. */
 export type VersionCheck =
   | { readonly ok: true }
-  | { readonly ok: false; readonly stage: "type-check" | "load"; readonly reason: string };
+  | {
+    readonly ok: false;
+    readonly stage: "type-check" | "build" | "load";
+    readonly reason: string;
+  };
 
 /** Options for {@linkcode VersionChecker}. */
 export interface CheckerOptions {
@@ -64,13 +71,18 @@ export class VersionChecker {
   }
 
   async #checkUncached(folder: string): Promise<VersionCheck> {
-    const mod = join(folder, "mod.ts");
-    const typed = await runChild(
-      ["check", "--quiet", "--no-config", mod],
-      this.#limits.timeMs * 4,
-    );
-    if (!typed.ok) {
-      return { ok: false, stage: "type-check", reason: `does not type-check: ${typed.message}` };
+    if (versionKind(folder) === "kernel") {
+      const built = await buildKernelVersion(folder);
+      if (built !== undefined) return { ok: false, stage: "build", reason: built };
+    } else {
+      const mod = join(folder, "mod.ts");
+      const typed = await runChild(
+        ["check", "--quiet", "--no-config", mod],
+        this.#limits.timeMs * 4,
+      );
+      if (!typed.ok) {
+        return { ok: false, stage: "type-check", reason: `does not type-check: ${typed.message}` };
+      }
     }
     const loaded = await runChild(
       sandboxedRun(LOAD_ENTRY, this.#limits.memoryMb, [folder]),
@@ -78,6 +90,17 @@ export class VersionChecker {
     );
     if (!loaded.ok) return { ok: false, stage: "load", reason: `does not load: ${loaded.message}` };
     return { ok: true };
+  }
+}
+
+/** Build a kernel version's library; `undefined` when it built, else why not (one line). */
+async function buildKernelVersion(folder: string): Promise<string | undefined> {
+  const { prepareKernelVersion } = await import("../core/kernel/mod.ts");
+  try {
+    const build = await prepareKernelVersion(folder);
+    return build.ok ? undefined : `does not build: ${build.error}`;
+  } catch (error) {
+    return `does not build: ${(error as Error).message.split("\n")[0]}`;
   }
 }
 

@@ -12,15 +12,18 @@
  * @module
  */
 
-import { versionNames } from "../core/loader.ts";
+import { KERNEL_MANIFEST_PATH, MANIFEST_PATH, readManifest, versionNames } from "../core/loader.ts";
 import { type CaseRunner, formatReplay, readCase, replayCase } from "../bisect/fuzz/mod.ts";
 import { defineCommand, type ParsedCommand, runCommand, STRESS_NG, UsageError } from "./cli.ts";
 import { caseRunners } from "./case_files.ts";
 
-const HELP = `usage: deno task replay CASE.json [--version V | --all] [--in-process]
+const HELP =
+  `usage: deno task replay CASE.json [--version V | --all [--manifest FILE]] [--in-process]
 
   --version V    replay on this version (default: the one the case failed on)
-  --all          replay on every version of the manifest, and head
+  --all          replay on every version of the manifest (and head, where it lists head)
+  --manifest F   the manifest for --all (default: the one that lists the case's version,
+                 e.g. core/kernel-manifest.json for a case found on kernel-6.1-undercount)
   --in-process   run in this process (faster, no time or memory limits)
   -h, --help     this text
 
@@ -32,6 +35,7 @@ const COMMAND = defineCommand({
   options: {
     version: { type: "string", multiple: true },
     all: { type: "boolean", default: false },
+    manifest: { type: "string" },
     "in-process": { type: "boolean", default: false },
   },
   allowPositionals: true,
@@ -58,7 +62,9 @@ async function replay(
   if (positionals.length !== 1) throw new UsageError("give exactly one case file (see --help)");
   if (values.all && values.version) throw new UsageError("give --version or --all, not both");
   const { file, fuzzCase } = readCase(positionals[0]);
-  const versions = values.all ? versionNames() : values.version ?? [file.version];
+  const versions = values.all
+    ? versionNames(readManifest(values.manifest ?? manifestListing(file.version)))
+    : values.version ?? [file.version];
   const runnerOf = caseRunners({ inProcess: values["in-process"], jobs: 1 });
   const runners = new Map<string, CaseRunner>();
   for (const version of versions) runners.set(version, await runnerOf(version));
@@ -69,6 +75,13 @@ async function replay(
   const rows = await replayCase(fuzzCase, file.signature, versions, (v) => runners.get(v)!);
   for (const line of formatReplay(rows)) console.log(line);
   return 0;
+}
+
+/** The bundled manifest that lists `version` (the kernel one for kernel versions). */
+function manifestListing(version: string): string {
+  return versionNames(readManifest(KERNEL_MANIFEST_PATH)).includes(version)
+    ? KERNEL_MANIFEST_PATH
+    : MANIFEST_PATH;
 }
 
 if (import.meta.main) Deno.exit(await replayMain(Deno.args));

@@ -15,6 +15,7 @@
 
 import process from "node:process";
 import { loadVersion } from "../core/loader.ts";
+import { guardNative } from "./native_guard.ts";
 import { classify, topFrame } from "../workloads/classify.ts";
 import { resolveLayout } from "../workloads/layouts/mod.ts";
 import { metricsLines, metricsRecord } from "../workloads/metrics.ts";
@@ -94,8 +95,10 @@ const COMMAND = defineCommand({
  * Deno.exitCode = await stressMain(["--stressor", "fork", "--ops", "200"]);
  * ```
  */
-export function stressMain(args: readonly string[]): Promise<number> {
-  return runCommand(COMMAND, args, stress);
+export async function stressMain(args: readonly string[]): Promise<number> {
+  const stressor = args[args.indexOf("--stressor") + 1] ?? "stress";
+  const guarded = await guardNative(import.meta.filename!, args, stressor, 2);
+  return guarded ?? await runCommand(COMMAND, args, stress);
 }
 
 async function stress({ values }: ParsedCommand<typeof COMMAND.options>): Promise<number> {

@@ -20,6 +20,7 @@ import { dirname, isAbsolute, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import type { MapleModule } from "./contract.ts";
+import { isKernelFolder } from "./kernel/config.ts";
 
 /** The folder that holds `head/`, the snapshots and the manifest. */
 export const CORE_DIR: string = dirname(fileURLToPath(import.meta.url));
@@ -46,45 +47,74 @@ export interface Manifest {
   readonly versions: readonly ManifestVersion[];
   /** The folder holding the version folders (the manifest's own folder). */
   readonly dir: string;
+  /** Whether `head` follows the frozen versions (default true). */
+  readonly head?: boolean;
 }
 
 /** The bundled manifest's path. */
 export const MANIFEST_PATH: string = join(CORE_DIR, "manifest.json");
+
+/** The bundled kernel versions' manifest (`kernel-6.1`, ...): their names work everywhere. */
+export const KERNEL_MANIFEST_PATH: string = join(CORE_DIR, "kernel-manifest.json");
 
 /**
  * Read a manifest; its versions live in folders beside it, and `head` too when present.
  * Fixture manifests for tests use the same reader.
  */
 export function readManifest(path: string = MANIFEST_PATH): Manifest {
-  const data = JSON.parse(readFileSync(path, "utf8")) as { versions?: ManifestVersion[] };
-  return { versions: data.versions ?? [], dir: dirname(resolve(path)) };
+  const data = JSON.parse(readFileSync(path, "utf8")) as {
+    versions?: ManifestVersion[];
+    head?: boolean;
+  };
+  return {
+    versions: data.versions ?? [],
+    dir: dirname(resolve(path)),
+    ...(data.head === false ? { head: false } : {}),
+  };
 }
 
-/** Frozen version names in order, then `head` when the manifest's folder has one. */
+/**
+ * Frozen version names in order, then `head` when the manifest's folder has one (unless the
+ * manifest says `"head": false`, as the kernel manifest does).
+ */
 export function versionNames(manifest: Manifest = readManifest()): string[] {
   const names = manifest.versions.map((v) => v.name);
-  if (existsSync(join(manifest.dir, HEAD, "mod.ts"))) names.push(HEAD);
+  if (manifest.head !== false && existsSync(join(manifest.dir, HEAD, "mod.ts"))) names.push(HEAD);
   return names;
 }
 
-/** Resolve a version name or folder to the folder that holds its `mod.ts`. */
+/**
+ * Where a version comes from: a TypeScript folder (`mod.ts`) or a kernel version (a
+ * `kernel.json`, or a kernel source tree given as the folder).
+ */
+export type VersionKind = "typescript" | "kernel";
+
+/** The kind of the version in `folder`. */
+export function versionKind(folder: string): VersionKind {
+  return existsSync(join(folder, "mod.ts")) ? "typescript" : "kernel";
+}
+
+/**
+ * Resolve a version name or folder to its folder: one that holds a `mod.ts`, a
+ * `kernel.json`, or a kernel source tree.
+ */
 export function versionFolder(nameOrPath: string, manifest: Manifest = readManifest()): string {
   const looksLikePath = nameOrPath.includes("/") || nameOrPath.startsWith(".");
   if (!looksLikePath) {
-    const known = versionNames(manifest);
-    if (!known.includes(nameOrPath)) {
-      throw new UnknownVersionError(
-        `unknown version "${nameOrPath}" (known: ${known.join(", ")})`,
-      );
-    }
-    return join(manifest.dir, nameOrPath);
+    if (versionNames(manifest).includes(nameOrPath)) return join(manifest.dir, nameOrPath);
+    const kernels = readManifest(KERNEL_MANIFEST_PATH);
+    if (versionNames(kernels).includes(nameOrPath)) return join(kernels.dir, nameOrPath);
+    const known = [...versionNames(manifest), ...versionNames(kernels)];
+    throw new UnknownVersionError(`unknown version "${nameOrPath}" (known: ${known.join(", ")})`);
   }
   const folder = isAbsolute(nameOrPath) ? nameOrPath : resolve(nameOrPath);
   if (!existsSync(folder) || !statSync(folder).isDirectory()) {
     throw new UnknownVersionError(`version folder "${nameOrPath}" does not exist`);
   }
-  if (!existsSync(join(folder, "mod.ts"))) {
-    throw new UnknownVersionError(`version folder "${nameOrPath}" has no mod.ts`);
+  if (!existsSync(join(folder, "mod.ts")) && !isKernelFolder(folder)) {
+    throw new UnknownVersionError(
+      `version folder "${nameOrPath}" has no mod.ts, no kernel.json and no lib/maple_tree.c`,
+    );
   }
   return folder;
 }
@@ -94,6 +124,9 @@ export interface LoadedVersion {
   readonly name: string;
   readonly folder: string;
   readonly module: MapleModule;
+  readonly kind: VersionKind;
+  /** For a kernel version: release, fork path and injected faults. */
+  readonly description?: string;
 }
 
 /** Import a version's `mod.ts` and check that it exports `createTree`. */
@@ -102,10 +135,22 @@ export async function loadVersion(
   manifest: Manifest = readManifest(),
 ): Promise<LoadedVersion> {
   const folder = versionFolder(nameOrPath, manifest);
+  if (versionKind(folder) === "kernel") {
+    // Imported only when needed: TypeScript-only runs never touch FFI.
+    const { loadKernelVersion } = await import("./kernel/mod.ts");
+    const kernel = await loadKernelVersion(folder);
+    return {
+      name: nameOrPath,
+      folder,
+      module: kernel.module,
+      kind: "kernel",
+      description: kernel.description,
+    };
+  }
   const url = pathToFileURL(join(folder, "mod.ts")).href;
   const module = await import(url) as Partial<MapleModule>;
   if (typeof module.createTree !== "function") {
     throw new UnknownVersionError(`version "${nameOrPath}" does not export createTree`);
   }
-  return { name: nameOrPath, folder, module: module as MapleModule };
+  return { name: nameOrPath, folder, module: module as MapleModule, kind: "typescript" };
 }
