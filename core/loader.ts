@@ -57,6 +57,12 @@ export const MANIFEST_PATH: string = join(CORE_DIR, "manifest.json");
 /** The bundled kernel versions' manifest (`kernel-6.1`, ...): their names work everywhere. */
 export const KERNEL_MANIFEST_PATH: string = join(CORE_DIR, "kernel-manifest.json");
 
+/** The kernel releases as a history (`kernel-6.1`, `kernel-6.12-bulk`, `kernel-6.12`). */
+export const KERNEL_RELEASES_PATH: string = join(CORE_DIR, "kernel-releases.json");
+
+/** Bundled manifests besides the main one, whose version names resolve everywhere. */
+const BUNDLED_MANIFESTS = [KERNEL_MANIFEST_PATH, KERNEL_RELEASES_PATH];
+
 /**
  * Read a manifest; its versions live in folders beside it, and `head` too when present.
  * Fixture manifests for tests use the same reader.
@@ -101,10 +107,10 @@ export function versionKind(folder: string): VersionKind {
 export function versionFolder(nameOrPath: string, manifest: Manifest = readManifest()): string {
   const looksLikePath = nameOrPath.includes("/") || nameOrPath.startsWith(".");
   if (!looksLikePath) {
-    if (versionNames(manifest).includes(nameOrPath)) return join(manifest.dir, nameOrPath);
-    const kernels = readManifest(KERNEL_MANIFEST_PATH);
-    if (versionNames(kernels).includes(nameOrPath)) return join(kernels.dir, nameOrPath);
-    const known = [...versionNames(manifest), ...versionNames(kernels)];
+    const manifests = [manifest, ...BUNDLED_MANIFESTS.map((path) => readManifest(path))];
+    const holder = manifests.find((m) => versionNames(m).includes(nameOrPath));
+    if (holder) return join(holder.dir, nameOrPath);
+    const known = [...new Set(manifests.flatMap((m) => versionNames(m)))];
     throw new UnknownVersionError(`unknown version "${nameOrPath}" (known: ${known.join(", ")})`);
   }
   const folder = isAbsolute(nameOrPath) ? nameOrPath : resolve(nameOrPath);

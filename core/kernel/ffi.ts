@@ -57,6 +57,7 @@ export const SHIM_SYMBOLS = {
     result: "i32",
   },
   mb_dup_paths: { parameters: [], result: "i32" },
+  mb_fork_nanoseconds: { parameters: ["pointer", "i32", "i32"], result: "f64" },
   mb_cursor_new: { parameters: ["pointer", "f64", "f64"], result: "pointer" },
   mb_cursor_free: { parameters: ["pointer"], result: "void" },
   mb_cursor_set: { parameters: ["pointer", "f64", "f64"], result: "void" },
