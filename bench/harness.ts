@@ -80,6 +80,10 @@ export async function measureCases(
 ): Promise<SampleSet[]> {
   const sets: SampleSet[] = [];
   for (const c of cases) {
+    // Let the event loop turn between cases: a kernel version's trees free their C nodes from
+    // a FinalizationRegistry callback, which never runs inside mitata's synchronous loop; here
+    // the trees collected so far are freed (a full kernel run peaked at 730 MB without this).
+    await new Promise((resolve) => setTimeout(resolve, 0));
     const base = { benchmark: c.name, version, unit: c.unit, better: c.better };
     try {
       const op = c.setup(module);

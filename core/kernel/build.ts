@@ -31,7 +31,7 @@ import { cacheDir, isKernelTree } from "./config.ts";
 
 const SHIM_DIR = dirname(fileURLToPath(import.meta.url));
 /** Our files whose change must rebuild every tree: the C, and this build logic itself. */
-const SHIM_FILES = ["shim.c", "alloc.c", "alloc.h", "build.ts"];
+const SHIM_FILES = ["shim.c", "alloc.c", "alloc.h", "replay.c", "build.ts"];
 
 /** What a tree offers, learned from its files. */
 export interface KernelFeatures {
@@ -187,6 +187,14 @@ function treeFacts(tree: string) {
   return { release: releaseOf(makefile), features, flags, key: hash.digest("hex").slice(0, 24) };
 }
 
+/** Write the generated headers into `dir/generated` and return that folder. */
+function writeGenerated(dir: string): string {
+  const generated = join(dir, "generated");
+  mkdirSync(generated, { recursive: true });
+  for (const [name, text] of Object.entries(GENERATED)) writeFileSync(join(generated, name), text);
+  return generated;
+}
+
 function buildDir(key: string): string {
   return join(cacheDir(), "kernel-build", key);
 }
@@ -255,9 +263,7 @@ export async function buildKernel(tree: string): Promise<BuildRecord> {
   const facts = treeFacts(tree);
   const finalDir = buildDir(facts.key);
   const workDir = `${finalDir}.tmp-${crypto.randomUUID().slice(0, 8)}`;
-  const generated = join(workDir, "generated");
-  mkdirSync(generated, { recursive: true });
-  for (const [name, text] of Object.entries(GENERATED)) writeFileSync(join(generated, name), text);
+  const generated = writeGenerated(workDir);
   const library = join(finalDir, "libmaple.so");
   const args = [
     ...facts.flags,
@@ -306,4 +312,57 @@ export async function buildKernel(tree: string): Promise<BuildRecord> {
     rmSync(workDir, { recursive: true, force: true });
   }
   return JSON.parse(readFileSync(join(finalDir, "build.json"), "utf8")) as BuildRecord;
+}
+
+/**
+ * The replay driver beside a built library (`maple-replay`, from `replay.c` and the same
+ * shim, linked as a program so valgrind sees only C), compiled on first use; the path, or
+ * an Error with the compiler's first error line.
+ *
+ * @example
+ * ```ts
+ * import { buildKernel, buildReplayDriver } from "./build.ts";
+ * export async function driverFor(tree: string): Promise<string> {
+ *   return await buildReplayDriver(await buildKernel(tree));
+ * }
+ * ```
+ */
+export async function buildReplayDriver(build: BuildRecord): Promise<string> {
+  if (!build.ok || build.library === undefined) {
+    throw new Error(`no library to build a replay driver beside: ${build.error}`);
+  }
+  const dir = dirname(build.library);
+  const driver = join(dir, "maple-replay");
+  if (existsSync(driver)) return driver;
+  const work = `${driver}.tmp-${crypto.randomUUID().slice(0, 8)}`;
+  mkdirSync(work);
+  try {
+    const flags = build.flags.filter((f) => f !== "-shared" && f !== "-fPIC");
+    const output = await new Deno.Command(Deno.env.get("CC") ?? "gcc", {
+      args: [
+        ...flags,
+        ...includeFlags(build.source, writeGenerated(work), build.features),
+        "-o",
+        join(work, "maple-replay"),
+        join(SHIM_DIR, "replay.c"),
+        join(SHIM_DIR, "shim.c"),
+        join(SHIM_DIR, "alloc.c"),
+        "-lurcu",
+        "-lpthread",
+      ],
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    if (!output.success) {
+      throw new Error(
+        `the replay driver does not build: ${
+          firstCompilerError(new TextDecoder().decode(output.stderr))
+        }`,
+      );
+    }
+    renameSync(join(work, "maple-replay"), driver);
+    return driver;
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
 }

@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import Ajv from "ajv";
+import { Ajv } from "ajv";
 import { CORE_DIR, KERNEL_MANIFEST_PATH, KERNEL_RELEASES_PATH, readManifest } from "../loader.ts";
 import { verifyVersion } from "../snapshot.ts";
 import { readKernelConfig } from "./config.ts";

@@ -77,11 +77,6 @@ class ValueTable<T> {
   valueOf(id: number): T | undefined {
     return this.#values[id];
   }
-
-  reset(): void {
-    this.#values = [undefined];
-    this.#ids.clear();
-  }
 }
 
 function checkKey(name: string, value: number): void {
@@ -94,6 +89,12 @@ function checkRange(first: number, last: number): void {
   checkKey("first", first);
   checkKey("last", last);
   if (first > last) throw new RangeError(`first (${first}) must not exceed last (${last})`);
+}
+
+function checkGap(min: number, max: number, size: number): void {
+  checkKey("min", min);
+  checkKey("max", max);
+  checkKey("size", size);
 }
 
 function checkBudget(budget: number | null | undefined): number {
@@ -125,8 +126,8 @@ export class KernelTree<T> implements MapleTree<T> {
   readonly pointer: Pointer;
   /** @internal */
   readonly shim: Shim;
-  /** @internal */
-  readonly values: ValueTable<T> = new ValueTable<T>();
+  /** @internal the id table (shared with copies made without a callback) */
+  values: ValueTable<T> = new ValueTable<T>();
   readonly #options: KernelTreeOptions;
   readonly #out = new Float64Array(3);
 
@@ -219,28 +220,22 @@ export class KernelTree<T> implements MapleTree<T> {
     return this.#entry(this.shim.symbols.mb_prev(this.pointer, index, min, this.#out));
   }
 
+  // The two searches call C from call sites of their own: one shared call site taking the
+  // function as an argument made whichever search ran second several times slower.
   emptyArea(min: number, max: number, size: number): Area | undefined {
-    return this.#gap(this.shim.symbols.mb_empty_area, min, max, size);
+    checkGap(min, max, size);
+    return this.#area(this.shim.symbols.mb_empty_area(this.pointer, min, max, size, this.#out));
   }
 
   emptyAreaRev(min: number, max: number, size: number): Area | undefined {
-    return this.#gap(this.shim.symbols.mb_empty_area_rev, min, max, size);
+    checkGap(min, max, size);
+    const ret = this.shim.symbols.mb_empty_area_rev(this.pointer, min, max, size, this.#out);
+    return this.#area(ret);
   }
 
-  #gap(
-    search: (tree: Pointer, min: number, max: number, size: number, out: Float64Array) => number,
-    min: number,
-    max: number,
-    size: number,
-  ): Area | undefined {
-    checkKey("min", min);
-    checkKey("max", max);
-    checkKey("size", size);
-    const ret = search(this.pointer, min, max, size, this.#out);
+  #area(ret: number): Area | undefined {
     if (ret === -ERRNO.EINVAL) {
-      throw new RangeError(
-        `gap search: the kernel tree refuses min ${min}, max ${max}, size ${size}`,
-      );
+      throw new RangeError("gap search: the kernel tree refuses this window (-EINVAL)");
     }
     if (ret !== 0) return undefined;
     return { first: this.#out[0], last: this.#out[1] };
@@ -248,7 +243,8 @@ export class KernelTree<T> implements MapleTree<T> {
 
   clear(): void {
     this.shim.symbols.mb_tree_clear(this.pointer);
-    this.values.reset();
+    // A new table, not a reset one: a copy made without a callback shares this one.
+    this.values = new ValueTable<T>();
   }
 
   cursor(first = 0, last: number = first): MapleCursor<T> {
@@ -262,13 +258,20 @@ export class KernelTree<T> implements MapleTree<T> {
       allocRange: this.allocRange,
       nodeBudget: budget ?? undefined,
     }, this.#options);
-    const source = [...this.entries()];
-    const triples = new Float64Array(3 * source.length);
-    source.forEach((entry, i) => {
-      triples[3 * i] = entry.first;
-      triples[3 * i + 1] = entry.last;
-      triples[3 * i + 2] = child.values.idOf(copy ? copy(entry.value) : entry.value);
-    });
+    // The parent's entries in one crossing; without a callback the copy keeps the same
+    // values, so it shares the parent's table and the ids stand as they are.
+    const count = this.count();
+    const triples = new Float64Array(3 * count);
+    const n = this.shim.symbols.mb_entries(this.pointer, 0, MAX_INDEX, triples, count);
+    if (copy === undefined) {
+      child.values = this.values;
+    } else {
+      for (let i = 0; i < n; i++) {
+        const value = this.values.valueOf(triples[3 * i + 2]) as T;
+        triples[3 * i + 2] = child.values.idOf(copy(value));
+      }
+    }
+    const source = { length: n };
     const report = new Float64Array(3);
     const path = this.#options.dupPath ?? "bulk";
     const ret = path === "copy"
