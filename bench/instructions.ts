@@ -13,7 +13,7 @@
  * @module
  */
 
-import { join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { versionFolder, versionKind } from "../core/loader.ts";
 import { cacheDir, readKernelConfig, resolveSource } from "../core/kernel/config.ts";
 import { buildKernel, buildReplayDriver } from "../core/kernel/build.ts";
@@ -39,6 +39,8 @@ export interface StreamOptions {
   readonly seed: number;
   /** 1 is about 112,000 operations. */
   readonly scale: number;
+  /** Count the first version twice to check the counts repeat (default true). */
+  readonly checkFirst?: boolean;
 }
 
 /**
@@ -93,12 +95,22 @@ export async function countVersions(
     const build = await buildKernel(resolveSource(readKernelConfig(folders[i]), folders[i]));
     if (!build.ok) throw new InstructionMetricError(`${version} does not build: ${build.error}`);
     const driver = await buildReplayDriver(build);
-    const counts = await countInstructions(driver, stream);
+    // Counts are kept beside the driver: the same build and stream always count the same.
+    const saved = join(dirname(driver), `counts-${basename(stream)}.json`);
+    const check = i === 0 && options.checkFirst !== false;
+    let counts: InstructionCounts;
+    try {
+      if (check) throw new Error("counted afresh for the check");
+      counts = JSON.parse(Deno.readTextFileSync(saved)) as InstructionCounts;
+    } catch {
+      counts = await countInstructions(driver, stream);
+    }
     let deterministic: boolean | undefined;
-    if (i === 0) {
+    if (check) {
       const again = await countInstructions(driver, stream);
       deterministic = JSON.stringify(again) === JSON.stringify(counts);
     }
+    Deno.writeTextFileSync(saved, JSON.stringify(counts));
     results.push({
       version,
       release: build.release,
