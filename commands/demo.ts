@@ -13,6 +13,7 @@
  */
 
 import { loadVersion } from "../core/loader.ts";
+import { guardNative } from "./native_guard.ts";
 import { defineCommand, type ParsedCommand, runCommand, UNIX_TOOL, UsageError } from "./cli.ts";
 
 const HELP = `Usage: deno task demo [--version NAME|FOLDER] [--ranges N]
@@ -41,8 +42,9 @@ const COMMAND = defineCommand({
  * Deno.exitCode = await demoMain(["--version", "head", "--ranges", "50"]);
  * ```
  */
-export function demoMain(args: readonly string[]): Promise<number> {
-  return runCommand(COMMAND, args, demo);
+export async function demoMain(args: readonly string[]): Promise<number> {
+  const guarded = await guardNative(import.meta.filename!, args, "demo", 1);
+  return guarded ?? await runCommand(COMMAND, args, demo);
 }
 
 async function demo({ values }: ParsedCommand<typeof COMMAND.options>): Promise<number> {
