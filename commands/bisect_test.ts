@@ -127,6 +127,24 @@ Deno.test("bisect: bad arguments get one line and exit 2", async (t) => {
     ["unknown layout", [...crash, "--layout", "moon-base"], /unknown layout "moon-base"/],
     ["unknown flag", [...crash, "--frobnicate"], /frobnicate/],
     ["bad number", [...crash, "--samples", "many"], /--samples wants an integer/],
+    [
+      "negative threshold",
+      [...crash, "--threshold", "-5"],
+      /^bisect: --threshold wants a percentage between 0 and 100, got "-5"$/m,
+    ],
+    [
+      "negative samples",
+      [...crash, "--samples", "-3"],
+      /--samples wants an integer >= 3, got "-3"/,
+    ],
+    ["negative seed", [...crash, "--seed", "-1"], /--seed wants an integer >= 0, got "-1"/],
+    ["negative ops", [...crash, "--ops", "-5"], /--ops wants an integer >= 1, got "-5"/],
+    ["negative jobs", [...crash, "--jobs", "-1"], /--jobs wants an integer >= 1, got "-1"/],
+    [
+      "bad layout tunable",
+      [...crash, "--layout", "random:vmas=-1"],
+      /layout "random:vmas=-1": vmas wants an integer from 1 to 1000000/,
+    ],
     ["bad manifest", ["--manifest", "nowhere.json"], /cannot read manifest nowhere\.json/],
   ];
   for (const [name, args, pattern] of cases) {

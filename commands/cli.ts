@@ -8,8 +8,10 @@
  * names the family of exit codes it follows: `stress`, `fuzz`, `shrink` and `replay` follow
  * stress-ng ({@linkcode STRESS_NG}: bad input exits 1); `bench`, `compare`, `export`,
  * `history`, `report` and `demo` follow {@linkcode UNIX_TOOL} (bad input exits
- * {@linkcode EXIT_USAGE}, 2); `bisect` exits 2 as well, and `probe` exits 128 so that
- * `git bisect run` aborts.
+ * {@linkcode EXIT_USAGE}, 2), except that `compare`, which exits 1 when something got worse,
+ * gives an internal error 3 instead of 1; `bisect` exits 2 as well, and `probe` exits 128 so
+ * that `git bisect run` aborts. A flag's value may be a negative number (`--ops -5`), so that
+ * the command's own check, not the parser, says what the flag allows.
  *
  * @example
  * ```ts
@@ -105,7 +107,10 @@ function firstLine(error: unknown): string {
 export interface Conventions {
   /** Exit code for bad input (a flag the parser refuses, a {@linkcode UsageError}, …). */
   readonly usageExit: number;
-  /** Exit code for an unexpected error of the suite itself. */
+  /**
+   * Exit code for an unexpected error of the suite itself. Keep it apart from the codes the
+   * command returns as findings, so that a caller can tell a finding from a crash.
+   */
   readonly internalExit: number;
   /**
    * Print an unexpected error as `internal error: <stack>`, a bug to report, instead of the
@@ -132,7 +137,7 @@ export const STRESS_NG: Conventions = { usageExit: 1, internalExit: 1 };
  * The conventions of most Unix tools, kept by the results commands (`bench`, `compare`,
  * `export`, `history`, `report`) and `demo`: bad input exits {@linkcode EXIT_USAGE} (2) with
  * one line; an unexpected error exits 1 with its stack, a bug to report. Like `diff`,
- * `compare` also exits 1 when it finds something worse.
+ * `compare` exits 1 when it finds something worse, so it moves its internal error to 3.
  *
  * @example
  * ```ts
@@ -206,12 +211,50 @@ export interface ParsedCommand<T extends ParseArgsOptionsConfig> {
   readonly positionals: string[];
 }
 
+/** A value that can only be a negative number, never a flag: no flag name starts with a digit. */
+const NEGATIVE_NUMBER = /^-\.?\d/;
+
+/**
+ * `args` with each negative number that follows a flag taking a value joined to that flag
+ * (`--ops -5` becomes `--ops=-5`). parseArgs refuses a value that starts with a dash as
+ * "ambiguous"; joined, it reaches the command's own check, which names the flag and the
+ * allowed range.
+ */
+function joinNegativeValues(
+  args: readonly string[],
+  options: ParseArgsOptionsConfig,
+): string[] {
+  const takesValue = (arg: string): boolean => {
+    if (arg.startsWith("--")) return options[arg.slice(2)]?.type === "string";
+    return arg.length === 2 && arg[0] === "-" &&
+      Object.values(options).some((o) => o.short === arg[1] && o.type === "string");
+  };
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (arg === "--") {
+      out.push(...args.slice(i));
+      break;
+    }
+    const next = args[i + 1];
+    if (next !== undefined && NEGATIVE_NUMBER.test(next) && takesValue(arg)) {
+      // A short flag takes its value glued on (`-n-5`); `-n=-5` would keep the `=`.
+      out.push(arg.startsWith("--") ? `${arg}=${next}` : `${arg}${next}`);
+      i++;
+    } else {
+      out.push(arg);
+    }
+  }
+  return out;
+}
+
 /**
  * Parse `args` by `spec` and run `main`, returning the exit code rather than exiting, so a
  * command's entry point stays callable. `--help` prints the help and gives 0; a refused flag
  * or any usage error ({@linkcode isUsageError}) prints `<name>: <message>` in one line and
  * gives the usage exit code; anything else is an internal error worded and coded by the
- * spec's conventions.
+ * spec's conventions. A negative number after a flag that takes a value is that flag's value
+ * (`--ops -5` reads as `--ops=-5`), which parseArgs alone refuses as "ambiguous".
  *
  * @example
  * ```ts
@@ -239,7 +282,7 @@ export async function runCommand<T extends ParseArgsOptionsConfig>(
   let parsed: ParsedCommand<T> & { values: { help?: boolean } };
   try {
     parsed = parseArgs({
-      args: [...args],
+      args: joinNegativeValues(args, spec.options),
       options: { ...spec.options, help: { type: "boolean", short: "h", default: false } },
       strict: true,
       allowPositionals: spec.allowPositionals ?? false,
@@ -302,7 +345,7 @@ export function integerFlag(
 ): number {
   if (text === undefined) return fallback;
   if (!/^\d+$/.test(text) || Number(text) < min || !Number.isSafeInteger(Number(text))) {
-    throw new UsageError(`--${name} must be an integer >= ${min}, got "${text}"`);
+    throw new UsageError(`--${name} wants an integer >= ${min}, got "${text}"`);
   }
   return Number(text);
 }
@@ -319,7 +362,9 @@ export function integerFlag(
  */
 export function parseDuration(text: string, flag = "timeout"): number {
   const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
-  if (!match) throw new UsageError(`--${flag} must look like 500ms, 10s or 2m, got "${text}"`);
+  if (!match) {
+    throw new UsageError(`--${flag} wants a duration like 500ms, 10s or 2m, got "${text}"`);
+  }
   const scale = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[match[2] ?? "s"]!;
   return Number(match[1]) * scale;
 }
@@ -343,11 +388,11 @@ export function stepTestFlags(
   const alpha = Number(alphaText);
   if (!(threshold >= 0)) {
     throw new UsageError(
-      `--threshold must be a non-negative percentage, got "${thresholdPercent}"`,
+      `--threshold wants a percentage >= 0, got "${thresholdPercent}"`,
     );
   }
   if (!(alpha > 0 && alpha < 1)) {
-    throw new UsageError(`--alpha must be between 0 and 1, got "${alphaText}"`);
+    throw new UsageError(`--alpha wants a number between 0 and 1, got "${alphaText}"`);
   }
   return { threshold, alpha };
 }

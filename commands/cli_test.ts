@@ -89,16 +89,54 @@ Deno.test("flag values: integers, durations and stressors are checked with one-l
   for (const bad of ["0", "-1", "1e3", "1.5", "99999999999999999999"]) {
     assert.throws(
       () => integerFlag("jobs", bad, 2, 1),
-      /^UsageError: --jobs must be an integer >= 1/,
+      /^UsageError: --jobs wants an integer >= 1/,
     );
   }
   assert.equal(parseDuration("500ms"), 500);
   assert.equal(parseDuration("1.5s"), 1500);
   assert.equal(parseDuration("2m"), 120_000);
   assert.equal(parseDuration("3"), 3000);
-  assert.throws(() => parseDuration("later", "time"), /--time must look like 500ms/);
+  assert.throws(() => parseDuration("later", "time"), /--time wants a duration like 500ms/);
   assert.deepEqual(splitList(" v1.0.0,,head ", "--versions"), ["v1.0.0", "head"]);
   assert.throws(() => splitList(" , ", "--versions"), /^UsageError: --versions needs at least one/);
   assert.equal(stressorFlag("mmap"), "mmap");
   assert.throws(() => stressorFlag("teleport"), /unknown stressor "teleport" \(known: fork,/);
+});
+
+Deno.test("runCommand: a negative number after a flag is its value, checked by the command", async () => {
+  const seen: (string | undefined)[] = [];
+  const take = (who: string | undefined) => (seen.push(who), 0);
+  for (const args of [["--who", "-5"], ["--who=-5"], ["--who", "-.5"], ["--who", "-1e3"]]) {
+    const ran = await run(UNIX_TOOL, args, take);
+    assert.deepEqual([ran.code, ran.err], [0, []], args.join(" "));
+  }
+  assert.deepEqual(seen, ["-5", "-5", "-.5", "-1e3"]);
+
+  // The command's own check then names the flag and the range, in one line.
+  const ops = await run(STRESS_NG, ["--who", "-5"], (who) => integerFlag("ops", who, 1, 1));
+  assert.deepEqual([ops.code, ops.err], [1, ['greet: --ops wants an integer >= 1, got "-5"']]);
+
+  // Only numbers are joined: a flag-like value stays refused, and so does a lone negative.
+  const flagLike = await run(UNIX_TOOL, ["--who", "-h"], take);
+  assert.equal(flagLike.code, 2);
+  assert.match(flagLike.err[0], /^greet: Option '--who' argument is ambiguous/);
+  const lone = await run(UNIX_TOOL, ["-5"], take);
+  assert.deepEqual([lone.code, lone.err], [2, ["greet: Unknown option '-5' (see --help)"]]);
+  const help = await run(UNIX_TOOL, ["-h", "-5"], take);
+  assert.equal(help.code, 2, "a boolean flag takes no value, so -5 is not joined to it");
+});
+
+Deno.test("runCommand: an internal error gets the family's code, apart from its findings", async () => {
+  const compareLike: Conventions = { ...UNIX_TOOL, internalExit: 3 };
+  const worse = await run(compareLike, [], () => 1);
+  assert.deepEqual([worse.code, worse.err], [1, []]);
+  const crash = await run(compareLike, [], () => {
+    throw new TypeError("records[0] is undefined");
+  });
+  assert.equal(crash.code, 3);
+  assert.match(crash.err[0], /^greet: internal error: TypeError: records\[0\] is undefined\n/);
+  const refused = await run(compareLike, [], () => {
+    throw new UsageError("needs exactly two arguments");
+  });
+  assert.deepEqual([refused.code, refused.err], [2, ["greet: needs exactly two arguments"]]);
 });

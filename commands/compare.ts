@@ -18,6 +18,7 @@ import { selectSides } from "../results/select.ts";
 import { loadRecords, readRecordFile, RUNS_DIR } from "../results/store.ts";
 import {
   defineCommand,
+  EXIT_USAGE,
   type ParsedCommand,
   runCommand,
   stepTestFlags,
@@ -36,7 +37,28 @@ Options:
   --only-changed     hide unchanged rows
   -h, --help         this help
 
-Exit status: 0, or 1 when something got worse or newly fails (for CI), 2 on bad input.`;
+Exit status:
+  0  nothing got worse
+  1  something got worse or newly fails (for CI)
+  2  bad input (arguments, a missing or unreadable record file, no such version)
+  3  internal error: the records folder cannot be read, or a bug (the stack is printed)`;
+
+/**
+ * Every exit code of `compare`. An internal error has its own code, so that a CI step that
+ * fails on 1 (something got worse) is not fooled by a crash of the comparison itself.
+ *
+ * @example
+ * ```ts
+ * import { COMPARE_EXIT } from "./compare.ts";
+ * console.log(COMPARE_EXIT.worse, COMPARE_EXIT.internal); // 1 3
+ * ```
+ */
+export const COMPARE_EXIT = {
+  same: 0,
+  worse: 1,
+  usage: EXIT_USAGE,
+  internal: 3,
+} as const;
 
 const COMMAND = defineCommand({
   name: "compare",
@@ -48,12 +70,12 @@ const COMMAND = defineCommand({
     "only-changed": { type: "boolean", default: false },
   },
   allowPositionals: true,
-  conventions: UNIX_TOOL,
+  conventions: { ...UNIX_TOOL, internalExit: COMPARE_EXIT.internal },
 });
 
 /**
- * Run the command with `args`; returns the exit code (0, 1 when something got worse or newly
- * fails, 2 on bad input).
+ * Run the command with `args`; returns the exit code ({@linkcode COMPARE_EXIT}: 0, 1 when
+ * something got worse or newly fails, 2 on bad input, 3 on an internal error).
  *
  * @example
  * ```ts
@@ -85,6 +107,9 @@ async function compare(
     }
   }
   const needRecords = files.size < 2;
+  if (needRecords && existsSync(values.dir) && !statSync(values.dir).isDirectory()) {
+    throw new UsageError(`--dir "${values.dir}" is not a folder`);
+  }
   const records = needRecords ? (await loadRecords(values.dir)).records.map((r) => r.record) : [];
   // Sides that cannot be found throw SelectionError, a usage error (one line, exit 2).
   const [a, b] = positionals;
@@ -98,7 +123,7 @@ async function compare(
   console.log(sides.description);
   console.log(formatComparison(shown, { before: sides.before.title, after: sides.after.title }));
   const bad = rows.some((r) => r.change === "worse" || r.change === "newly-failing");
-  return bad ? 1 : 0;
+  return bad ? COMPARE_EXIT.worse : COMPARE_EXIT.same;
 }
 
 if (import.meta.main) Deno.exit(await compareMain(Deno.args));

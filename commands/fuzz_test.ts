@@ -48,7 +48,10 @@ Deno.test("fuzz, shrink and replay refuse bad input in one line with exit 1", as
     ["fuzz", [], /^fuzz: --version is required/],
     ["fuzz", ["--version", "head", "--stressor", "nope"], /^fuzz: unknown stressor "nope"/],
     ["fuzz", ["--version", "no-such"], /^fuzz: unknown version/],
-    ["fuzz", ["--version", "head", "--time", "later"], /^fuzz: --time must look like/],
+    ["fuzz", ["--version", "head", "--time", "later"], /^fuzz: --time wants a duration like/],
+    ["fuzz", ["--version", "head", "--time", "-1"], /^fuzz: --time wants a duration like/],
+    ["fuzz", ["--version", "head", "--seed", "-1"], /^fuzz: --seed wants an integer >= 0/],
+    ["fuzz", ["--version", "head", "--jobs", "-2"], /^fuzz: --jobs wants an integer >= 1/],
     ["shrink", [], /^shrink: give a case file/],
     ["shrink", ["/nonexistent.json"], /^shrink: cannot read case file/],
     [

@@ -36,17 +36,20 @@ Deno.test("probe: exit codes follow git bisect run", async (t) => {
 });
 
 Deno.test("probe: bad arguments abort git bisect run (128) with one line", async () => {
-  for (
-    const args of [
-      ["--version", "no-such-version"],
-      ["--stressor", "teleport"],
-      ["--repeat", "0"],
-      ["--bogus"],
-    ]
-  ) {
+  const cases: [string[], RegExp][] = [
+    [["--version", "no-such-version"], /unknown version/],
+    [["--stressor", "teleport"], /teleport/],
+    [["--repeat", "0"], /--repeat wants an integer >= 1, got "0"/],
+    [["--repeat", "-1"], /--repeat wants an integer >= 1, got "-1"/],
+    [["--seed", "-1"], /--seed wants an integer >= 0, got "-1"/],
+    [["--layout", "random:foo=1"], /unknown tunable "foo" \(random takes vmas, /],
+    [["--bogus"], /bogus/],
+  ];
+  for (const [args, message] of cases) {
     const ran = await probe(args);
     assert.equal(ran.code, 128, args.join(" "));
     assert.equal(ran.stderr.trim().split("\n").length, 1, ran.stderr);
+    assert.match(ran.stderr, message);
   }
 });
 

@@ -95,11 +95,22 @@ Deno.test("bad input gets one line naming the command and exit 2", async () => {
     ],
     ["export.ts", ["--format", "csv"], /--format must be gab or bmf/],
     ["export.ts", ["--format", "gab", "--dir", FIXTURE_RUNS], /mixes lower- and higher/],
-    ["history.ts", ["--threshold", "x"], /--threshold must be/],
-    ["history.ts", ["--alpha", "1"], /--alpha must be between 0 and 1/],
+    ["history.ts", ["--threshold", "x"], /--threshold wants a percentage >= 0, got "x"/],
+    ["history.ts", ["--alpha", "1"], /--alpha wants a number between 0 and 1/],
     ["report.ts", ["--bogus"], /Unknown option '--bogus' \(see --help\)/],
     ["demo.ts", ["--ranges", "0"], /--ranges must be an integer from 1 to 1000000, got "0"/],
     ["demo.ts", ["--version", "no-such-version", "--ranges", "5"], /unknown version/],
+    // A negative number is the flag's value, refused by range, not parseArgs' "ambiguous".
+    [
+      "compare.ts",
+      ["--threshold", "-5", "a", "b"],
+      /--threshold wants a percentage >= 0, got "-5"/,
+    ],
+    ["compare.ts", ["--alpha", "-0.5", "a", "b"], /--alpha wants a number between 0 and 1/],
+    ["history.ts", ["--alpha", "-.5"], /--alpha wants a number between 0 and 1, got "-.5"/],
+    ["demo.ts", ["--ranges", "-3"], /--ranges must be an integer from 1 to 1000000, got "-3"/],
+    ["bench.ts", ["--rounds", "-2"], /--rounds must be a whole number from 1 to 20, got "-2"/],
+    ["compare.ts", ["--dir", join(ROOT, "README.md"), "v1", "v2"], /not a folder/],
   ];
   for (const [command, args, message] of cases) {
     const out = await run(command, args);
@@ -108,6 +119,24 @@ Deno.test("bad input gets one line naming the command and exit 2", async () => {
     assert.equal(lines.length, 1, `one line: ${out.stderr}`);
     assert.ok(lines[0].startsWith(`${command.replace(/\.ts$/, "")}: `), lines[0]);
     assert.match(lines[0], message);
+  }
+});
+
+Deno.test("compare: an internal error exits 3, apart from 1 (worse) and 2 (bad input)", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "compare-internal-" });
+  try {
+    // A folder that cannot be read is no fault of the arguments: a symlink loop.
+    const loop = join(dir, "loop");
+    await Deno.symlink(loop, loop);
+    const out = await run("compare.ts", ["--dir", loop, "v1", "v2"]);
+    assert.equal(out.code, 3, out.stderr);
+    assert.match(out.stderr, /^compare: internal error: /);
+    const help = await run("compare.ts", ["--help"]);
+    assert.match(help.stdout, /^ {2}1 {2}something got worse/m);
+    assert.match(help.stdout, /^ {2}2 {2}bad input/m);
+    assert.match(help.stdout, /^ {2}3 {2}internal error/m);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
   }
 });
 

@@ -21,6 +21,7 @@ import type { Mwc } from "../prng.ts";
 import {
   ADVICE_FLAGS,
   canMerge,
+  hex,
   makeVma,
   PAGE_SIZE,
   PROT_EXEC,
@@ -31,6 +32,7 @@ import {
   type VmaInit,
   VmFlag,
 } from "../vma.ts";
+import { MMAP_MIN_ADDR, TASK_SIZE } from "../mm.ts";
 
 /** Numeric tunables of a generator, as given after the colon: `random:vmas=500,gap=0.5`. */
 export type GeneratorParams = Readonly<Record<string, number>>;
@@ -54,8 +56,147 @@ const LIBRARY_NAMES = [
   "libgcc_s.so.1",
 ];
 
-function param(params: GeneratorParams, name: string, fallback: number): number {
-  return params[name] ?? fallback;
+/**
+ * The range and default of one numeric tunable of a generator.
+ *
+ * @example
+ * ```ts
+ * import type { Tunable } from "./generators.ts";
+ * const vmas: Tunable = { fallback: 200, min: 1, max: 1_000_000, integer: true };
+ * ```
+ */
+export interface Tunable {
+  /** The value when the tunable is not given. */
+  readonly fallback: number;
+  readonly min: number;
+  readonly max: number;
+  /** Counts, pages and addresses: a fraction would be rounded away without a word. */
+  readonly integer: boolean;
+  /** Show the range in hex (addresses). */
+  readonly hex?: boolean;
+}
+
+/** A million VMAs or pages take about a second to build; more is a typo, not a workload. */
+const MAX_COUNT = 1_000_000;
+/** Enough threads or libraries to fill the mmap area well before it reaches the executable. */
+const MAX_OBJECTS = 10_000;
+
+const COUNT = (fallback: number, min = 1): Tunable => ({
+  fallback,
+  min,
+  max: MAX_COUNT,
+  integer: true,
+});
+const OBJECTS = (fallback: number): Tunable => ({
+  fallback,
+  min: 0,
+  max: MAX_OBJECTS,
+  integer: true,
+});
+const CHANCE = (fallback: number): Tunable => ({ fallback, min: 0, max: 1, integer: false });
+
+/**
+ * Every tunable each generator takes, with its default and allowed range; `resolveLayout`
+ * refuses any other key and any value out of range.
+ *
+ * @example
+ * ```ts
+ * import { GENERATOR_TUNABLES } from "./generators.ts";
+ * console.log(Object.keys(GENERATOR_TUNABLES.glibc)); // ["libs", "threads"]
+ * ```
+ */
+export const GENERATOR_TUNABLES: Readonly<
+  Record<string, Readonly<Record<string, Tunable>>>
+> = {
+  glibc: { libs: OBJECTS(4), threads: OBJECTS(2) },
+  "many-libs": { libs: OBJECTS(200), threads: OBJECTS(8) },
+  fragmented: { pages: COUNT(20_000), gaps: COUNT(7, 0) },
+  random: {
+    vmas: COUNT(200),
+    align: { fallback: 1, min: 1, max: 262_144, integer: true }, // up to 1 GiB
+    maxPages: COUNT(16),
+    gap: CHANCE(0.3),
+    maxGap: { fallback: 64, min: 1, max: 1_000_000_000, integer: true },
+    dontcopy: CHANCE(0.02),
+    base: {
+      fallback: 0x4000_0000,
+      min: MMAP_MIN_ADDR,
+      max: TASK_SIZE - PAGE_SIZE,
+      integer: true,
+      hex: true,
+    },
+  },
+};
+
+function showBound(value: number, tunable: Tunable): string {
+  return tunable.hex ? `0x${hex(value)}` : String(value);
+}
+
+/**
+ * Why `generator` cannot take tunable `key` = `value` (`text` as the user wrote it), or
+ * `undefined` when it can.
+ *
+ * @example
+ * ```ts
+ * import { tunableProblem } from "./generators.ts";
+ * console.log(tunableProblem("random", "vmas", -1, "-1"));
+ * // vmas wants an integer from 1 to 1000000, got "-1"
+ * console.log(tunableProblem("random", "vmas", 50, "50")); // undefined
+ * ```
+ */
+export function tunableProblem(
+  generator: string,
+  key: string,
+  value: number,
+  text: string,
+): string | undefined {
+  const tunables = GENERATOR_TUNABLES[generator] ?? {};
+  const tunable = Object.hasOwn(tunables, key) ? tunables[key] : undefined;
+  if (!tunable) {
+    const keys = Object.keys(tunables);
+    const takes = keys.length > 0
+      ? `${generator} takes ${keys.join(", ")}`
+      : `${generator} takes none`;
+    return `unknown tunable "${key}" (${takes})`;
+  }
+  const { min, max, integer } = tunable;
+  if ((integer && !Number.isInteger(value)) || !(value >= min && value <= max)) {
+    const kind = integer ? "an integer" : "a number";
+    const range = `from ${showBound(min, tunable)} to ${showBound(max, tunable)}`;
+    return `${key} wants ${kind} ${range}, got "${text}"`;
+  }
+  return undefined;
+}
+
+/**
+ * Why the tunables of `generator`, each in range, still make no layout together, or
+ * `undefined` when they do: a random layout must end below the user address space.
+ *
+ * @example
+ * ```ts
+ * import { layoutProblem } from "./generators.ts";
+ * console.log(layoutProblem("random", { vmas: 10 })); // undefined
+ * console.log(layoutProblem("random", { maxGap: 1e9, align: 262144 }) !== undefined); // true
+ * ```
+ */
+export function layoutProblem(generator: string, params: GeneratorParams): string | undefined {
+  if (generator !== "random") return undefined;
+  const p = settings("random", params);
+  const align = p.align * PAGE_SIZE;
+  const largest = Math.ceil(p.maxPages * PAGE_SIZE / align) * align + p.maxGap * align;
+  const end = Math.ceil(p.base / align) * align + p.vmas * largest;
+  if (end <= TASK_SIZE) return undefined;
+  return `random layout may reach 0x${hex(end)}, past the user address space ` +
+    `(0x${hex(TASK_SIZE)}): lower vmas, maxPages, maxGap, align or base`;
+}
+
+/** Each tunable of `generator`: as given, or its default. */
+function settings(generator: string, params: GeneratorParams): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [key, tunable] of Object.entries(GENERATOR_TUNABLES[generator] ?? {})) {
+    out[key] = params[key] ?? tunable.fallback;
+  }
+  return out;
 }
 
 /** Places blocks of VMAs downwards from a top address, like the kernel's top-down mmap. */
@@ -189,7 +330,8 @@ function sharedObjects(rng: Mwc, area: TopDown, libs: number, threads: number): 
 export function glibcLayout(rng: Mwc, params: GeneratorParams): Vma[] {
   const frame = processFrame(rng, "/usr/bin/glibc-app");
   const area = new TopDown(frame.mmapTop);
-  sharedObjects(rng, area, 1 + param(params, "libs", 4), param(params, "threads", 2));
+  const p = settings("glibc", params);
+  sharedObjects(rng, area, 1 + p.libs, p.threads);
   return finish([...frame.vmas, ...area.vmas]);
 }
 
@@ -197,7 +339,8 @@ export function glibcLayout(rng: Mwc, params: GeneratorParams): Vma[] {
 export function manyLibsLayout(rng: Mwc, params: GeneratorParams): Vma[] {
   const frame = processFrame(rng, "/usr/bin/many-libs-app");
   const area = new TopDown(frame.mmapTop);
-  sharedObjects(rng, area, param(params, "libs", 200), param(params, "threads", 8));
+  const p = settings("many-libs", params);
+  sharedObjects(rng, area, p.libs, p.threads);
   return finish([...frame.vmas, ...area.vmas]);
 }
 
@@ -210,8 +353,7 @@ export function fragmentedLayout(rng: Mwc, params: GeneratorParams): Vma[] {
   const frame = processFrame(rng, "/usr/bin/stress-ng");
   const area = new TopDown(frame.mmapTop);
   sharedObjects(rng, area, 5, 1);
-  const pages = param(params, "pages", 20_000);
-  const gaps = param(params, "gaps", 7);
+  const { pages, gaps } = settings("fragmented", params);
   area.skip(rng.between(1, 64));
   let previousFlag = -1;
   for (let i = 0; i < pages; i++) {
@@ -231,13 +373,12 @@ export function fragmentedLayout(rng: Mwc, params: GeneratorParams): Vma[] {
  * VMA with probability `gap` (0.3), DONTCOPY with probability `dontcopy` (0.02).
  */
 export function randomLayout(rng: Mwc, params: GeneratorParams): Vma[] {
-  const count = param(params, "vmas", 200);
-  const align = Math.max(1, Math.floor(param(params, "align", 1))) * PAGE_SIZE;
-  const maxPages = param(params, "maxPages", 16);
-  const gapChance = param(params, "gap", 0.3);
-  const maxGap = param(params, "maxGap", 64);
-  const dontcopy = param(params, "dontcopy", 0.02);
-  let at = Math.ceil(param(params, "base", 0x4000_0000) / align) * align;
+  const p = settings("random", params);
+  const count = p.vmas;
+  const align = Math.max(1, Math.floor(p.align)) * PAGE_SIZE;
+  const { maxPages, maxGap, dontcopy } = p;
+  const gapChance = p.gap;
+  let at = Math.ceil(p.base / align) * align;
   const vmas: Vma[] = [];
   for (let i = 0; i < count; i++) {
     if (rng.chance(gapChance)) at += rng.between(1, maxGap) * align;

@@ -2,7 +2,14 @@ import assert from "node:assert/strict";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { canMerge, VmFlag } from "../vma.ts";
-import { fixtureNames, LayoutError, parseMaps, resolveLayout } from "./mod.ts";
+import {
+  fixtureNames,
+  GENERATOR_TUNABLES,
+  GENERATORS,
+  LayoutError,
+  parseMaps,
+  resolveLayout,
+} from "./mod.ts";
 
 Deno.test("the shipped fixtures parse, without the [vsyscall] line", () => {
   assert.deepEqual(fixtureNames(), ["cat-self", "node-self", "python3-self", "stress-ng-main"]);
@@ -94,4 +101,65 @@ Deno.test("only the [stack] line grows down", () => {
   }
   const glibc = resolveLayout("glibc", 2).vmas.filter((v) => v.flags & VmFlag.growsdown);
   assert.deepEqual(glibc.map((v) => v.name), ["[stack]"]);
+});
+
+/** The one-line message `resolveLayout(name)` refuses `name` with. */
+function refusal(name: string): string {
+  try {
+    resolveLayout(name, 1);
+  } catch (error) {
+    assert.ok(error instanceof LayoutError, `${name}: ${error}`);
+    assert.ok(!error.message.includes("\n"), error.message);
+    return error.message;
+  }
+  assert.fail(`${name} was accepted`);
+}
+
+Deno.test("every generator's tunables are checked by range, naming the key", () => {
+  assert.deepEqual(Object.keys(GENERATOR_TUNABLES).sort(), Object.keys(GENERATORS).sort());
+  assert.equal(
+    refusal("random:vmas=-1"),
+    'layout "random:vmas=-1": vmas wants an integer from 1 to 1000000, got "-1"',
+  );
+  for (const [generator, tunables] of Object.entries(GENERATOR_TUNABLES)) {
+    for (const [key, t] of Object.entries(tunables)) {
+      assert.ok(t.fallback >= t.min && t.fallback <= t.max, `${generator} ${key} default`);
+      const below = t.min - (t.integer ? 1 : 0.5);
+      const above = t.max + (t.integer ? 1 : 0.5);
+      for (const bad of [below, above, -1]) {
+        if (bad >= t.min && bad <= t.max) continue;
+        const message = refusal(`${generator}:${key}=${bad}`);
+        assert.match(message, new RegExp(`: ${key} wants an? (integer|number) from `), message);
+        assert.ok(message.endsWith(`got "${bad}"`), message);
+      }
+      if (t.integer) {
+        assert.match(refusal(`${generator}:${key}=${t.min + 0.5}`), /wants an integer/);
+      }
+    }
+  }
+  assert.match(refusal("random:base=4096"), /base wants an integer from 0x10000 to 0x7fffffffe000/);
+  assert.match(refusal("random:vmas="), /bad tunable "vmas="/);
+  assert.match(refusal("random:vmas=5,vmas=6"), /tunable "vmas" given twice/);
+  assert.match(
+    refusal("random:vmas=1000,maxGap=1000000,align=4096"),
+    /random layout may reach 0x[0-9a-f]+, past the user address space \(0x7ffffffff000\)/,
+  );
+  // Within range, the numbers as the fuzzer and the bisect matrix write them still work.
+  assert.equal(resolveLayout("random:vmas=1,gap=0,dontcopy=0", 1).vmas.length, 1);
+  assert.ok(resolveLayout("random:vmas=400,gap=0.6,maxGap=8,base=0x7f0000000000", 1).vmas.length);
+  assert.ok(resolveLayout("fragmented:pages=16,gaps=0", 1).vmas.length > 16);
+  assert.ok(resolveLayout("glibc:libs=0,threads=0", 1).vmas.length > 0);
+});
+
+Deno.test("an unknown tunable is refused with the keys its generator takes", () => {
+  assert.equal(
+    refusal("random:foo=1"),
+    'layout "random:foo=1": unknown tunable "foo" ' +
+      "(random takes vmas, align, maxPages, gap, maxGap, dontcopy, base)",
+  );
+  assert.match(refusal("glibc:vmas=3"), /unknown tunable "vmas" \(glibc takes libs, threads\)/);
+  assert.match(refusal("many-libs:pages=3"), /\(many-libs takes libs, threads\)/);
+  assert.match(refusal("fragmented:libs=3"), /\(fragmented takes pages, gaps\)/);
+  assert.match(refusal("random:maxpages=3"), /unknown tunable "maxpages"/);
+  assert.match(refusal("random:constructor=1"), /unknown tunable "constructor"/);
 });

@@ -20,17 +20,19 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Mwc } from "../prng.ts";
 import type { Vma } from "../vma.ts";
-import { type GeneratorParams, GENERATORS } from "./generators.ts";
+import { type GeneratorParams, GENERATORS, layoutProblem, tunableProblem } from "./generators.ts";
 import { LayoutError, parseMaps } from "./maps_parser.ts";
 
 export { LayoutError, parseMaps } from "./maps_parser.ts";
 export {
   fragmentedLayout,
+  GENERATOR_TUNABLES,
   type GeneratorParams,
   GENERATORS,
   glibcLayout,
   manyLibsLayout,
   randomLayout,
+  type Tunable,
 } from "./generators.ts";
 
 /** Where the shipped `.maps` fixtures live. */
@@ -56,18 +58,34 @@ export function layoutNames(): string[] {
   return [...Object.keys(GENERATORS), ...fixtureNames(), "self"];
 }
 
-/** Parse `key=value,key=value` tunables; one-line error on anything else. */
-export function parseParams(text: string, layout: string): GeneratorParams {
+/**
+ * Parse the `key=value,key=value` tunables of generator `generator` (by default the part of
+ * `layout` before its colon); a malformed pair, a key the generator does not take, a value
+ * out of its range or a repeated key throws a one-line {@linkcode LayoutError}.
+ */
+export function parseParams(
+  text: string,
+  layout: string,
+  generator: string = layout.split(":")[0],
+): GeneratorParams {
   const params: Record<string, number> = {};
   if (text.trim() === "") return params;
+  const refuse = (problem: string) => new LayoutError(`layout "${layout}": ${problem}`);
   for (const part of text.split(",")) {
-    const [key, value, extra] = part.split("=");
-    const number = Number(value);
-    if (!key || value === undefined || extra !== undefined || !Number.isFinite(number)) {
-      throw new LayoutError(`layout "${layout}": bad tunable "${part}" (want key=number)`);
+    const [rawKey, value, extra] = part.split("=");
+    const key = rawKey.trim();
+    // Number("") is 0, so an empty value would pass as zero.
+    const number = value === undefined || value.trim() === "" ? NaN : Number(value);
+    if (!key || extra !== undefined || !Number.isFinite(number)) {
+      throw refuse(`bad tunable "${part}" (want key=number)`);
     }
-    params[key.trim()] = number;
+    const problem = tunableProblem(generator, key, number, value.trim());
+    if (problem) throw refuse(problem);
+    if (Object.hasOwn(params, key)) throw refuse(`tunable "${key}" given twice`);
+    params[key] = number;
   }
+  const problem = layoutProblem(generator, params);
+  if (problem) throw refuse(problem);
   return params;
 }
 
