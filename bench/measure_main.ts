@@ -21,7 +21,11 @@ import { measureCases } from "./harness.ts";
 
 /** What the parent asks for. */
 export interface MeasureSpec {
+  /** A version name or folder, as the loader takes it. */
   readonly version: string;
+  /** The name its figures are recorded under (default `version`), e.g. `git:<sha>` for a
+   * commit that the parent materialised and hands over as a folder. */
+  readonly name?: string;
   readonly quick: boolean;
   /** Rounds of the whole run, which shortens each one (see `MeasureOptions`). */
   readonly rounds?: number;
@@ -36,7 +40,8 @@ if (import.meta.main) {
     const { module } = await loadVersion(spec.version);
     const wanted = spec.cases ? new Set(spec.cases) : undefined;
     const cases = benchCases().filter((c) => !wanted || wanted.has(c.name));
-    line = JSON.stringify({ sets: await measureCases(spec.version, module, cases, spec) });
+    const name = spec.name ?? spec.version;
+    line = JSON.stringify({ sets: await measureCases(name, module, cases, spec) });
   } catch (error) {
     line = JSON.stringify({
       error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),

@@ -16,6 +16,7 @@ import { readManifest } from "../core/loader.ts";
 import {
   type BenchRecord,
   buildRecord,
+  type CommitRef,
   type SampleSet,
   type VersionRef,
 } from "../results/record.ts";
@@ -23,10 +24,20 @@ import { benchCases } from "./cases.ts";
 import { BENCH_LAYOUT, BENCH_SEED, BENCH_SIZES, OPS_PER_CALL } from "./workloads_cases.ts";
 import type { MeasureSpec } from "./measure_main.ts";
 
+/**
+ * A version already located (see `core/loader.ts`): measured from `folder`, recorded as
+ * `name`, with its commit when it came from git.
+ */
+export interface LocatedVersion {
+  readonly name: string;
+  readonly folder: string;
+  readonly commit?: CommitRef;
+}
+
 /** What to run. */
 export interface BenchOptions {
-  /** Version names or folders, in history order. */
-  readonly versions: readonly string[];
+  /** Version names or folders, or located versions, in history order. */
+  readonly versions: readonly (string | LocatedVersion)[];
   readonly quick: boolean;
   /** Case names to run (all when absent). */
   readonly cases?: readonly string[];
@@ -71,9 +82,10 @@ export async function runBench(options: BenchOptions): Promise<BenchRecord> {
   const rounds = options.rounds ?? 1;
   const pooled = new Map<string, SampleSet>();
   for (let round = 1; round <= rounds; round++) {
-    for (const [index, version] of options.versions.entries()) {
+    for (const [index, located] of options.versions.entries()) {
+      const version = typeof located === "string" ? located : located.name;
       options.onVersionStart?.(version, index, options.versions.length, round);
-      const sets = await measureInChild(version, cases.map((c) => c.name), options);
+      const sets = await measureInChild(located, cases.map((c) => c.name), options);
       for (const set of sets) {
         const key = `${set.benchmark}\u0000${set.version}`;
         pooled.set(key, poolSets(pooled.get(key), set));
@@ -125,17 +137,25 @@ function poolSets(earlier: SampleSet | undefined, set: SampleSet): SampleSet {
   };
 }
 
-/** Versions with their manifest hashes (head and folders have none). */
-function versionRefs(versions: readonly string[]): VersionRef[] {
+/** Versions with their manifest hashes (head and folders have none) or their commits. */
+function versionRefs(versions: readonly (string | LocatedVersion)[]): VersionRef[] {
   let manifest: ReturnType<typeof readManifest> | undefined;
   try {
     manifest = readManifest();
   } catch {
     manifest = undefined;
   }
-  return versions.map((name) => {
-    const entry = manifest?.versions.find((v) => v.name === name);
-    return entry ? { name, hash: entry.hash, summary: entry.summary } : { name, hash: null };
+  return versions.map((version) => {
+    if (typeof version !== "string") {
+      const c = version.commit;
+      return c
+        ? { name: version.name, hash: null, summary: c.subject, commit: { ...c } }
+        : { name: version.name, hash: null };
+    }
+    const entry = manifest?.versions.find((v) => v.name === version);
+    return entry
+      ? { name: version, hash: entry.hash, summary: entry.summary }
+      : { name: version, hash: null };
   });
 }
 
@@ -144,12 +164,15 @@ function versionRefs(versions: readonly string[]): VersionRef[] {
  * into error sets for every case, so one bad version never stops the run.
  */
 async function measureInChild(
-  version: string,
+  located: string | LocatedVersion,
   caseNames: readonly string[],
   options: BenchOptions,
 ): Promise<SampleSet[]> {
+  const version = typeof located === "string" ? located : located.name;
   const spec: MeasureSpec = {
-    version,
+    ...(typeof located === "string"
+      ? { version: located }
+      : { version: located.folder, name: located.name }),
     quick: options.quick,
     rounds: options.rounds ?? 1,
     cases: caseNames,

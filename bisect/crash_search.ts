@@ -1,5 +1,13 @@
 /**
- * Crash search: the first version on which any probe of the matrix fails.
+ * Crash search: the first version on which a probe of the matrix fails the way the bad end
+ * fails.
+ *
+ * The search follows one failure, by its signature (outcome class and top frame; see
+ * `signature.ts`): the one seen at the bad end, or any that matches `--signature TEXT`. A
+ * version that fails only in some other way is neither good nor bad for that bug (the other
+ * failure may stop the probe before the followed bug could show), so it is stepped around
+ * like a skip, and every such failure is kept in the verdict with its evidence, so that a
+ * second bug met on the way is reported rather than lost or, worse, bisected by mistake.
  *
  * Like `git bisect`, it checks the endpoints first, then halves the range between the last
  * known good and the first known bad version. A version that cannot be probed (it does not
@@ -36,14 +44,30 @@
 
 import { narrowBoundary, type SearchRange } from "./boundary_search.ts";
 import type { ProbeCase, ProbeRun, VersionRef } from "./runner.ts";
+import { exactSignature, type FollowedSignature, signatureOf, textSignature } from "./signature.ts";
 
 /** What one evaluation of a version's whole matrix found. */
 export interface VersionVerdict {
   readonly version: string;
   readonly index: number;
-  /** `bad` when any probe failed; `skip` when the version could not be probed. */
-  readonly status: "good" | "bad" | "skip";
+  /**
+   * `bad` when a probe shows the followed failure; `different` when probes fail, but only in
+   * other ways (stepped around like a skip: another bug may hide the one followed); `skip`
+   * when the version could not be probed.
+   */
+  readonly status: "good" | "bad" | "different" | "skip";
   readonly runs: readonly ProbeRun[];
+}
+
+/** A failure other than the one followed, met on the way: a second bug is never lost. */
+export interface OtherFailure {
+  readonly version: string;
+  /** Its signature (outcome and top frame). */
+  readonly signature: string;
+  /** The first run that showed it: the evidence and the command that reproduces it. */
+  readonly run: ProbeRun;
+  /** Runs on that version that showed it. */
+  readonly count: number;
 }
 
 /** How often one failing probe reproduced. */
@@ -60,8 +84,9 @@ export interface Reproduction {
 /** The search's answer. */
 export interface CrashVerdict {
   /**
-   * `first-bad`: found; `no-failure`: every version tested passes; `good-fails`: the good
-   * endpoint already fails; `endpoint-skipped`: an endpoint cannot be probed.
+   * `first-bad`: found; `no-failure`: no version tested shows the followed failure;
+   * `good-fails`: the good endpoint already shows it; `endpoint-skipped`: an endpoint cannot
+   * be probed.
    */
   readonly kind: "first-bad" | "no-failure" | "good-fails" | "endpoint-skipped";
   readonly firstBad: string | null;
@@ -77,6 +102,12 @@ export interface CrashVerdict {
   /** Probes of the first bad version's matrix that failed, and the matrix size. */
   readonly failingProbes: number;
   readonly matrixSize: number;
+  /** The failure followed (`null` when nothing failed). */
+  readonly signature: string | null;
+  /** Whether it is the bad end's failure or the user's `--signature`. */
+  readonly signatureOrigin: FollowedSignature["origin"] | null;
+  /** Failures other than the followed one, per version and signature, in the order met. */
+  readonly otherFailures: readonly OtherFailure[];
   /** Every evaluation, in the order it happened. */
   readonly steps: readonly VersionVerdict[];
   /** Every probe run, repeats included. */
@@ -91,6 +122,11 @@ export interface CrashSearchOptions extends SearchRange {
   readonly matrix: readonly ProbeCase[];
   /** Runs one probe (a {@linkcode ProbeRunner}'s `run`). */
   readonly run: (version: VersionRef, probe: ProbeCase) => Promise<ProbeRun>;
+  /**
+   * Follow the failures whose signature or error contains this text (`--signature`); by
+   * default the search follows the failure seen at the bad end.
+   */
+  readonly signature?: string;
   /** Runs of each failing probe on the first bad version (default 5). */
   readonly repeats?: number;
   /** Most runs of each failing probe on the last good version (default 20). */
@@ -129,7 +165,7 @@ export function isFailure(run: ProbeRun): boolean {
  *   matrix: [{ stressor: "fork", layout: "glibc", seed: 1, ops: 5, verify: true }],
  *   run: (v, p) => Promise.resolve({ spec: { version: v.name, ...p }, outcome: v.name === "c" ? "hang" : "pass", wallMs: 1 }),
  * });
- * console.log(verdict.firstBad, verdict.lastGood); // c b
+ * console.log(verdict.firstBad, verdict.lastGood, verdict.signature); // c b hang
  * ```
  */
 export async function crashSearch(options: CrashSearchOptions): Promise<CrashVerdict> {
@@ -140,36 +176,52 @@ export async function crashSearch(options: CrashSearchOptions): Promise<CrashVer
   const boundaryProbes = Math.max(1, options.boundaryProbes ?? 3);
   const steps: VersionVerdict[] = [];
   const allRuns: ProbeRun[] = [];
+  const matrixRuns = new Map<number, ProbeRun[]>();
   const known = new Map<number, VersionVerdict>();
-  /** Versions that cannot be probed, stepped around by the halving. */
+  /** Versions stepped around by the halving: they cannot be probed, or fail differently. */
   const skipped = new Set<number>();
   const notes: string[] = [];
+  let followed: FollowedSignature | null = options.signature === undefined
+    ? null
+    : textSignature(options.signature);
+  const shows = (run: ProbeRun) => followed !== null && followed.matches(run);
 
   const run = async (index: number, probe: ProbeCase) => {
     const result = await options.run(versions[index], probe);
     allRuns.push(result);
     return result;
   };
-  const evaluate = async (index: number): Promise<VersionVerdict> => {
-    const cached = known.get(index);
+  const probeMatrix = async (index: number): Promise<ProbeRun[]> => {
+    const cached = matrixRuns.get(index);
     if (cached) return cached;
     const runs = await Promise.all(matrix.map((probe) => run(index, probe)));
-    const verdict: VersionVerdict = {
-      version: versions[index].name,
-      index,
-      runs,
-      status: runs.every((r) => r.outcome === "skip")
-        ? "skip"
-        : runs.some(isFailure)
-        ? "bad"
-        : "good",
-    };
+    matrixRuns.set(index, runs);
+    return runs;
+  };
+  /** Until a failure is followed, the first one met is. */
+  const follow = (runs: readonly ProbeRun[]) => {
+    const first = runs.find(isFailure);
+    if (followed === null && first) followed = exactSignature(first);
+  };
+  const judge = (index: number, runs: readonly ProbeRun[]): VersionVerdict => {
+    const cached = known.get(index);
+    if (cached) return cached;
+    follow(runs);
+    const status: VersionVerdict["status"] = runs.every((r) => r.outcome === "skip")
+      ? "skip"
+      : !runs.some(isFailure)
+      ? "good"
+      : runs.some(shows)
+      ? "bad"
+      : "different";
+    const verdict: VersionVerdict = { version: versions[index].name, index, runs, status };
     known.set(index, verdict);
-    if (verdict.status === "skip") skipped.add(index);
+    if (status === "skip" || status === "different") skipped.add(index);
     steps.push(verdict);
     options.onStep?.(verdict);
     return verdict;
   };
+  const evaluate = async (index: number) => judge(index, await probeMatrix(index));
   const finish = (partial: Partial<CrashVerdict> & Pick<CrashVerdict, "kind">): CrashVerdict => ({
     firstBad: null,
     lastGood: null,
@@ -179,39 +231,57 @@ export async function crashSearch(options: CrashSearchOptions): Promise<CrashVer
     evidence: null,
     failingProbes: 0,
     matrixSize: matrix.length,
+    signature: followed?.label ?? null,
+    signatureOrigin: followed?.origin ?? null,
+    otherFailures: otherFailures(allRuns, shows),
     steps,
     runs: allRuns,
     notes,
     ...partial,
   });
 
-  const goodEnd = await evaluate(options.good);
-  if (goodEnd.status === "skip") {
+  // Both endpoints first: the bad end's failure is the one followed, unless one was given.
+  const goodRuns = await probeMatrix(options.good);
+  if (goodRuns.every((r) => r.outcome === "skip")) {
+    const goodEnd = judge(options.good, goodRuns);
     return finish({ kind: "endpoint-skipped", notes: [...notes, skipNote(goodEnd, "good")] });
+  }
+  const badRuns = await probeMatrix(options.bad);
+  follow(badRuns);
+  const goodEnd = judge(options.good, goodRuns);
+  const badEnd = judge(options.bad, badRuns);
+  if (badEnd.status === "skip") {
+    return finish({ kind: "endpoint-skipped", notes: [...notes, skipNote(badEnd, "bad")] });
   }
   if (goodEnd.status === "bad") {
     return finish({
       kind: "good-fails",
       firstBad: goodEnd.version,
-      evidence: goodEnd.runs.find(isFailure) ?? null,
-      failingProbes: goodEnd.runs.filter(isFailure).length,
+      evidence: goodEnd.runs.find(shows) ?? null,
+      failingProbes: goodEnd.runs.filter(shows).length,
       confident: true,
     });
   }
-  const badEnd = await evaluate(options.bad);
-  if (badEnd.status === "skip") {
-    return finish({ kind: "endpoint-skipped", notes: [...notes, skipNote(badEnd, "bad")] });
+  if (goodEnd.status === "different") {
+    notes.push(
+      `the good endpoint ${goodEnd.version} fails differently (${
+        signaturesOf(goodEnd.runs)
+      }), not with ${followed!.label}: it stays the good end`,
+    );
   }
 
   let lo = options.good;
   let hi = options.bad;
-  if (badEnd.status === "good") {
+  if (badEnd.status !== "bad") {
+    const how = badEnd.status === "good"
+      ? "passes every probe"
+      : `fails differently (${signaturesOf(badEnd.runs)})`;
     if (options.badGiven) {
-      notes.push(`${badEnd.version}, given as bad, passes every probe`);
+      notes.push(`${badEnd.version}, given as bad, ${how}`);
       return finish({ kind: "no-failure", lastGood: badEnd.version, confident: true });
     }
     notes.push(
-      `the last version, ${badEnd.version}, passes: walking forward from ${goodEnd.version} ` +
+      `the last version, ${badEnd.version}, ${how}: walking forward from ${goodEnd.version} ` +
         `to the first failing version`,
     );
     let found = -1;
@@ -226,7 +296,12 @@ export async function crashSearch(options: CrashSearchOptions): Promise<CrashVer
       return finish({ kind: "no-failure", lastGood: badEnd.version, confident: true });
     }
     hi = found;
-    notes.push(`${badEnd.version} passes again: the failure was fixed after ${versions[hi].name}`);
+    notes.push(
+      badEnd.status === "good"
+        ? `${badEnd.version} passes again: the failure was fixed after ${versions[hi].name}`
+        : `${badEnd.version} does not show it: the failure was fixed, or is hidden by the ` +
+          `other one, after ${versions[hi].name}`,
+    );
   }
 
   // Halve, then confirm the boundary; a confirmation that catches the last good version
@@ -235,7 +310,10 @@ export async function crashSearch(options: CrashSearchOptions): Promise<CrashVer
     lo = lastGoodBefore(known, hi) ?? lo;
     ({ lo, hi } = await narrowBoundary(
       { lo, hi },
-      async (index) => (await evaluate(index)).status,
+      async (index) => {
+        const status = (await evaluate(index)).status;
+        return status === "good" || status === "bad" ? status : "skip";
+      },
       skipped,
     ));
     const boundary = await confirm(hi, lo);
@@ -260,18 +338,24 @@ export async function crashSearch(options: CrashSearchOptions): Promise<CrashVer
       hi = lo;
       continue;
     }
-    const between = skippedBetween(skipped, lo, hi).map((i) => versions[i].name);
+    const between = skippedBetween(skipped, lo, hi);
+    const named = (status: VersionVerdict["status"]) =>
+      between.filter((i) => known.get(i)?.status === status).map((i) => versions[i].name);
     const badStep = known.get(hi)!;
-    const failing = badStep.runs.filter(isFailure);
+    const failing = badStep.runs.filter(shows);
     const sureOfGood = boundary.reproductions.length > 0 &&
       boundary.reproductions.some((r) =>
         (1 - r.fails / r.runs) ** r.goodRuns <= 1 - confidence + 1e-12
       );
     if (between.length > 0) {
-      notes.push(
-        `${between.join(", ")} could not be probed: the first bad version is one of ` +
-          `${[...between, versions[hi].name].join(", ")}`,
-      );
+      const candidates = [...between.map((i) => versions[i].name), versions[hi].name];
+      const why = [
+        ...(named("skip").length > 0 ? [`${named("skip").join(", ")} could not be probed`] : []),
+        ...(named("different").length > 0
+          ? [`${named("different").join(", ")} fail(s) differently, which may hide it`]
+          : []),
+      ];
+      notes.push(`${why.join("; ")}: the first bad version is one of ${candidates.join(", ")}`);
     }
     if (!sureOfGood) {
       notes.push(
@@ -283,7 +367,9 @@ export async function crashSearch(options: CrashSearchOptions): Promise<CrashVer
       kind: "first-bad",
       firstBad: versions[hi].name,
       lastGood: versions[lo].name,
-      candidates: between.length > 0 ? [...between, versions[hi].name] : [],
+      candidates: between.length > 0
+        ? [...between.map((i) => versions[i].name), versions[hi].name]
+        : [],
       confident: sureOfGood && between.length === 0,
       reproductions: boundary.reproductions,
       evidence: failing[0] ?? null,
@@ -292,7 +378,7 @@ export async function crashSearch(options: CrashSearchOptions): Promise<CrashVer
   }
   throw new Error("crash search did not converge"); // unreachable: each round moves hi left
 
-  /** Repeat the failing probes on `bad` and the same probes on `good`. */
+  /** Repeat the probes that show the followed failure on `bad`, and the same on `good`. */
   async function confirm(bad: number, good: number): Promise<{
     reproductions: Reproduction[];
     goodFailed: { caseIndex: number; run: ProbeRun } | null;
@@ -300,19 +386,19 @@ export async function crashSearch(options: CrashSearchOptions): Promise<CrashVer
     const badRuns = known.get(bad)!.runs;
     const failingCases = matrix
       .map((probe, caseIndex) => ({ probe, caseIndex, first: badRuns[caseIndex] }))
-      .filter((c) => c.first !== undefined && isFailure(c.first))
+      .filter((c) => c.first !== undefined && shows(c.first))
       .slice(0, boundaryProbes);
     const reproductions: Reproduction[] = [];
     for (const c of failingCases) {
       const again = await Promise.all(Array.from({ length: repeats - 1 }, () => run(bad, c.probe)));
-      const fails = 1 + again.filter(isFailure).length;
+      const fails = 1 + again.filter(shows).length;
       const needed = goodRunsNeeded(fails / repeats, confidence, maxGoodRuns);
-      let goodDone = 1; // the matrix already ran it once, and it passed
+      let goodDone = 1; // the matrix already ran it once, without the followed failure
       let failed: ProbeRun | null = null;
       while (goodDone < needed && failed === null) {
         const again = await run(good, c.probe);
         goodDone++;
-        if (isFailure(again)) failed = again;
+        if (shows(again)) failed = again;
       }
       reproductions.push({
         probe: c.probe,
@@ -342,6 +428,45 @@ export function goodRunsNeeded(rate: number, confidence: number, cap: number): n
   if (rate <= 0) return cap;
   const m = Math.ceil(Math.log(1 - confidence) / Math.log(1 - rate) - 1e-9);
   return Math.max(1, Math.min(cap, m));
+}
+
+/**
+ * The failing runs that do not show the followed failure, grouped by version and signature
+ * in the order they were met.
+ *
+ * @example
+ * ```ts
+ * import { otherFailures } from "./crash_search.ts";
+ * const spec = { version: "b", stressor: "fork" as const, layout: "glibc", seed: 1, ops: 1, verify: true };
+ * const runs = [{ spec, outcome: "wrong" as const, wallMs: 1 }, { spec, outcome: "crash" as const, wallMs: 1 }];
+ * console.log(otherFailures(runs, (r) => r.outcome === "crash").map((o) => o.signature)); // ["wrong"]
+ * ```
+ */
+export function otherFailures(
+  runs: readonly ProbeRun[],
+  shows: (run: ProbeRun) => boolean,
+): OtherFailure[] {
+  const found = new Map<string, { run: ProbeRun; signature: string; count: number }>();
+  for (const run of runs) {
+    if (!isFailure(run) || shows(run)) continue;
+    const signature = signatureOf(run.outcome, run.failure);
+    const key = `${run.spec.version}\u0000${signature}`;
+    const entry = found.get(key);
+    if (entry) entry.count++;
+    else found.set(key, { run, signature, count: 1 });
+  }
+  return [...found.values()].map((e) => ({
+    version: e.run.spec.version,
+    signature: e.signature,
+    run: e.run,
+    count: e.count,
+  }));
+}
+
+/** The distinct signatures of a version's failing runs, e.g. `wrong, crash split (split.ts)`. */
+function signaturesOf(runs: readonly ProbeRun[]): string {
+  return [...new Set(runs.filter(isFailure).map((r) => signatureOf(r.outcome, r.failure)))]
+    .join(", ");
 }
 
 /** The highest index below `hi` known to be good. */

@@ -144,3 +144,92 @@ Deno.test("goodRunsNeeded follows (1 - rate)^m <= 1 - confidence", () => {
   assert.equal(goodRunsNeeded(0.6, 0.95, 20), 4); // 0.4^4 = 0.026, 0.4^3 = 0.064
   assert.equal(goodRunsNeeded(0.01, 0.95, 20), 20);
 });
+
+/** A runner where each version fails its own way: `how(version index)` gives outcome and frame. */
+function twoBugs(how: (v: number) => { outcome: Outcome; frame?: string }) {
+  return (version: VersionRef, probe: ProbeCase): Promise<ProbeRun> => {
+    const { outcome, frame } = how(NAMES.indexOf(version.name));
+    return Promise.resolve({
+      spec: { version: version.name, ...probe },
+      outcome,
+      wallMs: 1,
+      ...(outcome === "pass" ? {} : {
+        failure: {
+          kind: frame === "validate" ? "MapleInvariantError" : "TypeError",
+          message: `${frame ?? outcome} in ${version.name}`,
+          frames: frame ? [`${frame} (/cache/git/tree/x/core/head/${frame}.ts:1)`] : [],
+          atOp: 0,
+          operation: "fork",
+        },
+      }),
+    });
+  };
+}
+
+Deno.test("the search follows the bad end's failure; another one is stepped around and kept", async () => {
+  // b..c fail in validate (bug 1, later fixed); f..h crash in split (bug 2, at the bad end).
+  const run = twoBugs((v) =>
+    v >= 5
+      ? { outcome: "crash", frame: "split" }
+      : v === 1 || v === 2
+      ? { outcome: "invalid", frame: "validate" }
+      : { outcome: "pass" }
+  );
+  const verdict = await crashSearch(options(run));
+  assert.equal(verdict.firstBad, "f");
+  assert.equal(verdict.lastGood, "e");
+  assert.equal(verdict.confident, true);
+  assert.equal(verdict.signature, "crash split (split.ts)");
+  assert.equal(verdict.signatureOrigin, "bad-end");
+  const differing = verdict.steps.filter((s) => s.status === "different").map((s) => s.version);
+  for (const name of differing) assert.ok(name === "b" || name === "c", name);
+  assert.deepEqual(
+    verdict.otherFailures.map((o) => [o.version, o.signature]),
+    differing.map((name) => [name, "invalid validate (validate.ts)"]),
+  );
+});
+
+Deno.test("a version that fails differently at the boundary leaves the answer open", async () => {
+  // d hangs (another bug), e on crash in split: d may hide the split crash, so d or e.
+  const run = twoBugs((v) =>
+    v >= 4
+      ? { outcome: "crash", frame: "split" }
+      : v === 3
+      ? { outcome: "hang" }
+      : { outcome: "pass" }
+  );
+  const verdict = await crashSearch(options(run));
+  assert.equal(verdict.firstBad, "e");
+  assert.equal(verdict.lastGood, "c");
+  assert.deepEqual(verdict.candidates, ["d", "e"]);
+  assert.equal(verdict.confident, false);
+  assert.ok(verdict.notes.some((n) => n.includes("d fail(s) differently")), verdict.notes.join());
+  assert.deepEqual(verdict.otherFailures.map((o) => o.signature), ["hang"]);
+});
+
+Deno.test("--signature follows failures by text; a good end that fails otherwise stays good", async () => {
+  // a (the good end) hangs; c on fails in validate; the bad end h crashes in split.
+  const run = twoBugs((v) =>
+    v === 0
+      ? { outcome: "hang" }
+      : v >= 7
+      ? { outcome: "crash", frame: "split" }
+      : v >= 2
+      ? { outcome: "invalid", frame: "validate" }
+      : { outcome: "pass" }
+  );
+  const verdict = await crashSearch(
+    options(run, { signature: "MapleInvariantError", badGiven: false }),
+  );
+  assert.equal(verdict.signatureOrigin, "given");
+  assert.equal(verdict.firstBad, "c");
+  assert.equal(verdict.lastGood, "b");
+  assert.ok(
+    verdict.notes.some((n) => n.startsWith("the good endpoint a fails differently (hang)")),
+  );
+  assert.ok(verdict.notes.some((n) => n.startsWith("the last version, h, fails differently")));
+  assert.deepEqual(
+    verdict.otherFailures.map((o) => `${o.version} ${o.signature}`).sort(),
+    ["a hang", "h crash split (split.ts)"],
+  );
+});

@@ -139,7 +139,12 @@ export async function perfSearch(options: PerfSearchOptions): Promise<PerfVerdic
   const runs: ProbeRun[] = [];
   const notes: string[] = [];
 
+  // A midpoint is compared with the good end; when the step found is that very pair, its
+  // comparison is the step's, and measuring it again would only cost time.
+  const compared = new Map<string, Comparison>();
   const compareAt = async (base: number, candidate: number): Promise<Comparison> => {
+    const earlier = compared.get(`${base}:${candidate}`);
+    if (earlier) return earlier;
     const result = await compareVersions(versions[base], versions[candidate], {
       probe,
       run: async (v, p) => {
@@ -153,6 +158,7 @@ export async function perfSearch(options: PerfSearchOptions): Promise<PerfVerdic
       clock: options.clock ?? "wall",
     });
     comparisons.push(result);
+    compared.set(`${base}:${candidate}`, result);
     options.onComparison?.(result);
     return result;
   };

@@ -13,14 +13,28 @@
  * @module
  */
 
-import { join } from "node:path";
 import { existsSync } from "node:fs";
-import { type Manifest, MANIFEST_PATH, readManifest, versionNames } from "../core/loader.ts";
+import {
+  gitHistory,
+  gitPlace,
+  isDefaultGitPlace,
+  type Manifest,
+  MANIFEST_PATH,
+  manifestVersions,
+  readManifest,
+  type VersionSource,
+} from "../core/loader.ts";
 import { STRESSOR_NAMES, type StressorName } from "../workloads/probe_types.ts";
 import { crashMatrix, DEFAULT_CRASH, DEFAULT_PERF } from "./matrix.ts";
 import type { ProbeCase } from "./runner.ts";
 import { type Clock, CLOCKS } from "./throughput.ts";
-import { type BisectPlan, DEFAULT_CRASH_LIMITS, type Mode, type VersionInfo } from "./session.ts";
+import {
+  type BisectPlan,
+  DEFAULT_CRASH_LIMITS,
+  type GitRange,
+  type Mode,
+  type VersionInfo,
+} from "./session.ts";
 
 /**
  * Bad input from the user: the command prints the message alone and exits non-zero.
@@ -38,6 +52,14 @@ export class UsageError extends Error {
 /** Raw command-line values (strings as typed; absent when not given). */
 export interface PlanArgs {
   readonly manifest?: string;
+  /** `GOOD..BAD`: the first-parent commits of the range are the history (replaces the manifest). */
+  readonly git?: string;
+  /** The repository of `--git` (default: the suite's own checkout). */
+  readonly repo?: string;
+  /** The version folder inside it (default `core/head`). */
+  readonly gitPath?: string;
+  /** Follow failures matching this text instead of the bad end's failure. */
+  readonly signature?: string;
   readonly good?: string;
   readonly bad?: string;
   /** `crash`, `perf` or `both` (default). */
@@ -84,6 +106,13 @@ export function buildPlan(
   args: PlanArgs,
   checkLayout: (layout: string, seed: number) => void = () => {},
 ): BisectPlan {
+  if (args.git === undefined && (args.repo !== undefined || args.gitPath !== undefined)) {
+    fail("--repo and --git-path go with --git GOOD..BAD");
+  }
+  if (args.signature !== undefined && args.signature.trim() === "") {
+    fail("--signature wants some text to match, e.g. crash or TypeError");
+  }
+  if (args.git !== undefined) return buildGitPlan(args, args.git, checkLayout);
   const manifestPath = args.manifest ?? MANIFEST_PATH;
   const versions = loadVersions(manifestPath);
   if (versions.length < 2) {
@@ -111,7 +140,57 @@ export function buildPlan(
     good,
     bad,
     badGiven: args.bad !== undefined,
+    ...(args.signature !== undefined ? { signature: args.signature } : {}),
     ...buildSettings(args, checkLayout),
+  };
+}
+
+/**
+ * The plan of `--git GOOD..BAD`: the range's first-parent commits are the history, GOOD the
+ * good end and BAD the bad one (named by the user, as `git bisect start BAD GOOD` names it).
+ */
+function buildGitPlan(
+  args: PlanArgs,
+  range: string,
+  checkLayout: (layout: string, seed: number) => void,
+): BisectPlan {
+  const clash = (["manifest", "good", "bad"] as const).find((k) => args[k] !== undefined);
+  if (clash !== undefined) fail(`--git GOOD..BAD names the history; leave out --${clash}`);
+  const options = {
+    ...(args.repo !== undefined ? { repo: args.repo } : {}),
+    ...(args.gitPath !== undefined ? { path: args.gitPath } : {}),
+  };
+  let versions: VersionInfo[];
+  let git: GitRange;
+  try {
+    const place = gitPlace(options);
+    versions = gitHistory(range, options).map(versionInfo);
+    git = { range, place, defaultPlace: isDefaultGitPlace(place) };
+  } catch (error) {
+    throw new UsageError((error as Error).message.split("\n")[0]);
+  }
+  return {
+    versions,
+    git,
+    good: 0,
+    bad: versions.length - 1,
+    badGiven: true,
+    ...(args.signature !== undefined ? { signature: args.signature } : {}),
+    ...buildSettings(args, checkLayout),
+  };
+}
+
+/** A located version as the bisect keeps it: a commit's subject and date are its summary. */
+function versionInfo(source: VersionSource): VersionInfo {
+  const c = source.commit;
+  return {
+    name: source.name,
+    folder: source.folder,
+    hash: null,
+    // Only a commit needs putting on disk; a plain folder is used as it is.
+    ...(c
+      ? { materialise: source.materialise, commit: c, summary: c.subject, date: c.authorDate }
+      : {}),
   };
 }
 
@@ -236,11 +315,16 @@ export function loadVersions(manifestPath: string = MANIFEST_PATH): VersionInfo[
     throw new UsageError(`cannot read manifest ${manifestPath}: ${(error as Error).message}`);
   }
   const byName = new Map(manifest.versions.map((v) => [v.name, v]));
-  return versionNames(manifest).map((name) => {
-    const entry = byName.get(name);
+  let sources: VersionSource[];
+  try {
+    sources = manifestVersions(manifest);
+  } catch (error) {
+    throw new UsageError((error as Error).message.split("\n")[0]);
+  }
+  return sources.map((source) => {
+    const entry = byName.get(source.name);
     return {
-      name,
-      folder: join(manifest.dir, name),
+      ...versionInfo(source),
       hash: entry?.hash ?? null,
       ...(entry ? { summary: entry.summary, date: entry.date } : {}),
     };

@@ -16,10 +16,19 @@
  * @module
  */
 
-import type { JsonValue, ProbeEntry, RecordInput, SampleSet, Verdict } from "../results/record.ts";
+import type {
+  CommitRef,
+  JsonValue,
+  ProbeEntry,
+  RecordInput,
+  SampleSet,
+  Verdict,
+} from "../results/record.ts";
+import type { CommitInfo } from "../core/loader.ts";
+import type { ProbeSpec } from "../workloads/probe_types.ts";
 import type { CrashVerdict } from "./crash_search.ts";
 import { type Comparison, DEFAULT_SAMPLES, type PerfVerdict } from "./perf_search.ts";
-import { reproduceCommand } from "./report.ts";
+import { reproduceCommand, reproduceLine } from "./report.ts";
 import type { ProbeCase, ProbeRun } from "./runner.ts";
 import type { BisectReport } from "./session.ts";
 import { type Clock, throughput } from "./throughput.ts";
@@ -44,7 +53,11 @@ export function recordInput(report: BisectReport): RecordInput<"bisect"> {
   ];
   const mode = plan.exhaustive ? "exhaustive" : plan.modes.join("+");
   const verdicts: Verdict[] = [];
-  if (report.crash) verdicts.push(crashVerdict(report.crash));
+  const info = new Map(plan.versions.map((v) => [v.name, v]));
+  // A commit's command names it as git:<sha>, after the repository when not the default.
+  const reproduce = (spec: ProbeSpec) =>
+    info.get(spec.version)?.commit ? reproduceLine(spec, info, plan) : reproduceCommand(spec);
+  if (report.crash) verdicts.push(crashVerdict(report.crash, reproduce));
   if (report.perf) verdicts.push(perfVerdict(report.perf));
   const seeds = [...new Set([...plan.crashMatrix.map((p) => p.seed), plan.perfProbe.seed])];
   return {
@@ -55,6 +68,7 @@ export function recordInput(report: BisectReport): RecordInput<"bisect"> {
       name: v.name,
       hash: v.hash ?? null,
       ...(v.summary ? { summary: v.summary } : {}),
+      ...(v.commit ? { commit: commitRef(v.commit) } : {}),
     })),
     parameters: {
       mode,
@@ -73,6 +87,11 @@ export function recordInput(report: BisectReport): RecordInput<"bisect"> {
       clock: plan.clock ?? "cpu",
       wallMs: Math.round(report.wallMs),
       probesRun: report.probesRun,
+      ...(plan.signature !== undefined ? { signature: plan.signature } : {}),
+      ...(plan.git
+        ? { git: { range: plan.git.range, repo: plan.git.place.repo, path: plan.git.place.path } }
+        : {}),
+      ...(report.materialised ? { materialised: { ...report.materialised } } : {}),
     },
     seeds,
     samples: sampleSets(runs, plan.clock ?? "cpu"),
@@ -84,6 +103,7 @@ export function recordInput(report: BisectReport): RecordInput<"bisect"> {
       ...(report.crash
         ? {
           steps: report.crash.steps.map((s) => ({ version: s.version, status: s.status })),
+          signature: report.crash.signature,
         }
         : {}),
     },
@@ -154,9 +174,38 @@ function sampleSets(runs: readonly ProbeRun[], clock: Clock): SampleSet[] {
   return [...sets.values()].map((s) => ({ ...s, unit, better: "higher" }));
 }
 
-function crashVerdict(v: CrashVerdict): Verdict {
+/**
+ * A commit as a record keeps it (`results/record.ts`'s `CommitRef`).
+ *
+ * @example
+ * ```ts
+ * import { commitRef } from "./record.ts";
+ * const c = { sha: "0123456789abcdef", short: "0123456789ab", subject: "fix", authorDate: "2026-12-06T10:00:00+00:00", position: 3 };
+ * console.log(commitRef(c).short); // 0123456789ab
+ * ```
+ */
+export function commitRef(c: CommitInfo): CommitRef {
+  return {
+    sha: c.sha,
+    short: c.short,
+    subject: c.subject,
+    authorDate: c.authorDate,
+    position: c.position,
+  };
+}
+
+function crashVerdict(v: CrashVerdict, reproduce: (spec: ProbeSpec) => string): Verdict {
   const evidence: Record<string, JsonValue> = {
     confident: v.confident,
+    signature: v.signature,
+    signatureOrigin: v.signatureOrigin,
+    otherFailures: v.otherFailures.map((o) => ({
+      version: o.version,
+      signature: o.signature,
+      runs: o.count,
+      message: o.run.failure ? `${o.run.failure.kind}: ${o.run.failure.message}` : "",
+      reproduce: reproduce(o.run.spec),
+    })),
     candidates: [...v.candidates],
     failingProbes: v.failingProbes,
     matrixSize: v.matrixSize,
@@ -180,7 +229,7 @@ function crashVerdict(v: CrashVerdict): Verdict {
       stressor: v.evidence.spec.stressor,
       layout: v.evidence.spec.layout,
       seed: v.evidence.spec.seed,
-      reproduce: reproduceCommand(v.evidence.spec),
+      reproduce: reproduce(v.evidence.spec),
     });
   }
   const summary = v.kind === "first-bad"

@@ -19,11 +19,11 @@
 import { join, relative, resolve } from "node:path";
 import { CORE_DIR } from "../core/loader.ts";
 import type { ProbeSpec } from "../workloads/probe_types.ts";
-import type { CrashVerdict } from "./crash_search.ts";
+import type { CrashVerdict, OtherFailure, VersionVerdict } from "./crash_search.ts";
 import type { ExhaustiveResult } from "./exhaustive.ts";
 import { type Comparison, DEFAULT_SAMPLES, type PerfVerdict } from "./perf_search.ts";
 import type { ProbeCase, ProbeRun } from "./runner.ts";
-import type { BisectReport, VersionInfo } from "./session.ts";
+import type { BisectPlan, BisectReport, VersionInfo } from "./session.ts";
 import { metricName, throughputUnit } from "./throughput.ts";
 
 /** One letter per outcome in the exhaustive matrix. */
@@ -101,8 +101,12 @@ export function formatReport(report: BisectReport): string {
   if (report.crash) parts.push(formatCrash(report.crash, report, info));
   if (report.perf) parts.push(formatPerf(report.perf, report, info));
   if (report.exhaustive) parts.push(formatExhaustive(report.exhaustive));
+  const git = report.materialised;
   parts.push(
-    `probes run: ${report.probesRun}, wall time ${(report.wallMs / 1000).toFixed(1)} s`,
+    `probes run: ${report.probesRun}, wall time ${(report.wallMs / 1000).toFixed(1)} s` +
+      (git
+        ? `\ngit: ${git.made} commit(s) materialised into ${git.dir}, ${git.reused} reused`
+        : ""),
   );
   return parts.join("\n\n");
 }
@@ -149,6 +153,15 @@ export function formatCrash(
       lines.push(`cannot bisect: an endpoint cannot be probed`);
       break;
   }
+  if (verdict.signature !== null) {
+    lines.push(
+      `  following: ${verdict.signature} (${
+        verdict.signatureOrigin === "given"
+          ? "failures that match --signature"
+          : "the failure at the bad end; --signature TEXT follows another"
+      })`,
+    );
+  }
   if (verdict.firstBad) lines.push(...describeVersion(info.get(verdict.firstBad)));
   if (verdict.evidence) {
     lines.push(
@@ -160,13 +173,37 @@ export function formatCrash(
           `${verdict.firstBad}, ${r.goodFails}:${r.goodRuns} on ${verdict.lastGood ?? "-"}`,
       );
     }
-    lines.push(...describeFailure(verdict.evidence, info));
+    lines.push(...describeFailure(verdict.evidence, info, plan));
   }
   for (const note of verdict.notes) lines.push(`  note: ${note}`);
-  lines.push(
-    `  steps: ${verdict.steps.map((s) => `${s.version} ${s.status}`).join(", ")}`,
-  );
+  lines.push(...describeOthers(verdict.otherFailures, info, plan));
+  lines.push(`  steps: ${verdict.steps.map(stepLabel).join(", ")}`);
   return lines.join("\n");
+}
+
+/** `v3 good`, `git:0123456789ab fails differently`. */
+function stepLabel(step: VersionVerdict): string {
+  return `${step.version} ${step.status === "different" ? "fails differently" : step.status}`;
+}
+
+/**
+ * Every failure other than the followed one, each with the command that reproduces it: a
+ * second bug met on the way is reported, never lost.
+ */
+function describeOthers(
+  others: readonly OtherFailure[],
+  info: ReadonlyMap<string, VersionInfo>,
+  plan: BisectPlan,
+): string[] {
+  if (others.length === 0) return [];
+  const lines = [`  other failures met on the way (not the one followed):`];
+  for (const o of others) {
+    const f = o.run.failure;
+    const said = f ? `: ${f.kind}: ${f.message.split("\n")[0].slice(0, 160)}` : "";
+    lines.push(`    ${o.version} fails differently: ${o.signature} (${o.count} run(s))${said}`);
+    lines.push(`      reproduce: ${reproduceLine(o.run.spec, info, plan)}`);
+  }
+  return lines;
 }
 
 /**
@@ -220,9 +257,13 @@ export function formatPerf(
     );
     lines.push("", `  ${describeTest(verdict.step)}`);
     if (verdict.kind === "first-slower") {
+      const range = plan.git
+        ? `${gitArguments(plan)} --git ${shortName(verdict.lastGood!, info)}..${
+          shortName(verdict.firstBad!, info)
+        }`
+        : `${manifestArgument(plan)} --good ${verdict.lastGood} --bad ${verdict.firstBad}`;
       lines.push(
-        `  reproduce: deno task bisect --mode perf${manifestArgument(plan)} ` +
-          `--good ${verdict.lastGood} --bad ${verdict.firstBad} ` +
+        `  reproduce: deno task bisect --mode perf${range} ` +
           `--perf-stressor ${plan.perfProbe.stressor} ` +
           `--perf-layout ${shellQuote(plan.perfProbe.layout)} --perf-ops ${plan.perfProbe.ops}`,
       );
@@ -341,6 +382,8 @@ function describeMatrix(matrix: readonly ProbeCase[]): string {
 
 function describeVersion(version: VersionInfo | undefined): string[] {
   if (!version) return [];
+  const c = version.commit;
+  if (c) return [`  commit ${c.short} "${c.subject}" (${c.authorDate})`];
   const date = version.date ? ` (${version.date})` : "";
   const summary = version.summary ?? `folder ${version.folder}`;
   return [`  ${version.name}${date}: ${summary}`];
@@ -356,6 +399,7 @@ function manifestArgument(plan: BisectReport["plan"]): string {
  * its folder (relative to the current directory), which every command also takes.
  */
 function versionArgument(name: string, info: ReadonlyMap<string, VersionInfo>): string {
+  if (info.get(name)?.commit) return name; // git:<sha>: the loader materialises it again
   const folder = info.get(name)?.folder;
   if (folder === undefined || resolve(folder) === join(CORE_DIR, name)) return name;
   const path = relative(Deno.cwd(), folder);
@@ -363,7 +407,55 @@ function versionArgument(name: string, info: ReadonlyMap<string, VersionInfo>): 
   return `./${path}`;
 }
 
-function describeFailure(run: ProbeRun, info: ReadonlyMap<string, VersionInfo>): string[] {
+/**
+ * The command that runs one probe again, alone: `deno task stress` on the version as a command
+ * line names it, after `MAPLE_GIT_REPO=… MAPLE_GIT_PATH=…` when a commit comes from a
+ * repository or folder other than the default.
+ *
+ * @example
+ * ```ts
+ * import { reproduceLine } from "./report.ts";
+ * const spec = { version: "v1.2.0", stressor: "fork" as const, layout: "glibc", seed: 1, ops: 20, verify: true };
+ * const plan = { versions: [], good: 0, bad: 0, badGiven: false, modes: [], exhaustive: false,
+ *   crashMatrix: [], perfProbe: { ...spec, verify: false } };
+ * console.log(reproduceLine(spec, new Map(), plan));
+ * // deno task stress --stressor fork --version v1.2.0 --layout glibc --seed 1 --ops 20 --verify
+ * ```
+ */
+export function reproduceLine(
+  spec: ProbeSpec,
+  info: ReadonlyMap<string, VersionInfo>,
+  plan: BisectPlan,
+): string {
+  const fromGit = info.get(spec.version)?.commit !== undefined;
+  const command = reproduceCommand({ ...spec, version: versionArgument(spec.version, info) });
+  return fromGit ? `${gitEnvironment(plan)}${command}` : command;
+}
+
+/** `MAPLE_GIT_REPO=… MAPLE_GIT_PATH=… ` when the plan's git place is not the default. */
+function gitEnvironment(plan: BisectPlan): string {
+  if (!plan.git || plan.git.defaultPlace) return "";
+  const { repo, path } = plan.git.place;
+  return `MAPLE_GIT_REPO=${shellQuote(repo)} MAPLE_GIT_PATH=${shellQuote(path)} `;
+}
+
+/** ` --repo R --git-path P` when the plan's git place is not the default. */
+function gitArguments(plan: BisectPlan): string {
+  if (!plan.git || plan.git.defaultPlace) return "";
+  const { repo, path } = plan.git.place;
+  return ` --repo ${shellQuote(repo)} --git-path ${shellQuote(path)}`;
+}
+
+/** A commit's short sha for a range, else the version's name. */
+function shortName(name: string, info: ReadonlyMap<string, VersionInfo>): string {
+  return info.get(name)?.commit?.short ?? name;
+}
+
+function describeFailure(
+  run: ProbeRun,
+  info: ReadonlyMap<string, VersionInfo>,
+  plan: BisectPlan,
+): string[] {
   const f = run.failure;
   const lines = [
     `  evidence: ${run.outcome} in ${probeLabel(run.spec)}` +
@@ -374,8 +466,7 @@ function describeFailure(run: ProbeRun, info: ReadonlyMap<string, VersionInfo>):
     lines.push(`    ${f.kind}: ${f.message}`);
     for (const frame of f.frames.slice(0, 5)) lines.push(`      at ${frame}`);
   }
-  const spec = { ...run.spec, version: versionArgument(run.spec.version, info) };
-  lines.push(`  reproduce: ${reproduceCommand(spec)}`);
+  lines.push(`  reproduce: ${reproduceLine(run.spec, info, plan)}`);
   return lines;
 }
 

@@ -38,6 +38,12 @@ export const PROBE_ENTRY: string = join(SUITE_ROOT, "workloads", "probe_main.ts"
 export interface VersionRef {
   readonly name: string;
   readonly folder: string;
+  /**
+   * Puts `folder` in place before its first use (a git commit is archived into the cache,
+   * see `core/loader.ts`), here in the parent, since probe children cannot run git. A search
+   * touches few of a history's commits, so only those are ever materialised.
+   */
+  readonly materialise?: () => string;
 }
 
 /** Limits for one child. */
@@ -94,6 +100,14 @@ export class ProbeSpecRejected extends Error {
   override name = "ProbeSpecRejected";
 }
 
+/** The failure kind a probe of a version that cannot be probed reports, by the stage that failed. */
+const CHECK_FAILURE_KINDS = {
+  materialise: "MaterialiseError",
+  "type-check": "TypeCheckError",
+  build: "BuildError",
+  load: "LoadError",
+} as const;
+
 /** Resident memory the watchdog allows above the heap limit: Deno itself, code, buffers. */
 const RSS_MARGIN_MB = 384;
 /** How much of a child's output is kept; a version may print without end. */
@@ -131,8 +145,16 @@ export class ProbeRunner {
     this.#concurrency = Math.max(1, options.concurrency ?? 1);
   }
 
-  /** Whether a version type-checks and loads (cached per folder). */
+  /** Whether a version can be materialised, type-checks and loads (cached per folder). */
   check(version: VersionRef): Promise<VersionCheck> {
+    if (version.materialise) {
+      try {
+        version.materialise();
+      } catch (error) {
+        const reason = `cannot materialise: ${(error as Error).message.split("\n")[0]}`;
+        return Promise.resolve({ ok: false, stage: "materialise", reason });
+      }
+    }
     return this.checker.check(version.folder);
   }
 
@@ -150,11 +172,7 @@ export class ProbeRunner {
         wallMs: 0,
         skipReason: check.reason,
         failure: {
-          kind: check.stage === "type-check"
-            ? "TypeCheckError"
-            : check.stage === "build"
-            ? "BuildError"
-            : "LoadError",
+          kind: CHECK_FAILURE_KINDS[check.stage],
           message: check.reason,
           frames: [],
           atOp: -1,

@@ -22,6 +22,7 @@
  * @module
  */
 
+import { type CommitInfo, type GitPlace, materialiseStats } from "../core/loader.ts";
 import { crashSearch, type CrashVerdict } from "./crash_search.ts";
 import { exhaustive, type ExhaustiveResult } from "./exhaustive.ts";
 import { DEFAULT_SAMPLES, perfSearch, type PerfVerdict } from "./perf_search.ts";
@@ -29,11 +30,13 @@ import { type ProbeCase, type ProbeLimits, ProbeRunner, type VersionRef } from "
 import type { Clock } from "./throughput.ts";
 import { VersionChecker } from "./version_check.ts";
 
-/** A version with what the manifest says about it. */
+/** A version with what the manifest (or git) says about it. */
 export interface VersionInfo extends VersionRef {
   readonly summary?: string;
   readonly hash?: string | null;
   readonly date?: string;
+  /** For a version from git: its commit (the summary is its subject, the date its author date). */
+  readonly commit?: CommitInfo;
 }
 
 /** The searches a session can run. */
@@ -45,6 +48,13 @@ export interface BisectPlan {
   readonly versions: readonly VersionInfo[];
   /** The manifest they came from, when not the bundled one (for reproducing commands). */
   readonly manifestPath?: string;
+  /** The git range they came from (`--git`), for reproducing commands. */
+  readonly git?: GitRange;
+  /**
+   * The failure the crash search follows: failures whose signature or error contains this
+   * text (`--signature`); by default the failure seen at the bad end.
+   */
+  readonly signature?: string;
   /** Index of the good endpoint. */
   readonly good: number;
   /** Index of the bad endpoint. */
@@ -83,6 +93,16 @@ export interface BisectPlan {
   readonly onProgress?: (progress: Progress) => void;
 }
 
+/** Where a `--git` history came from. */
+export interface GitRange {
+  /** `GOOD..BAD` as given. */
+  readonly range: string;
+  /** The repository and version folder (see `core/loader.ts`). */
+  readonly place: GitPlace;
+  /** Whether the place is the default one (the suite's checkout, `core/head`). */
+  readonly defaultPlace: boolean;
+}
+
 /** Where a session is. */
 export interface Progress {
   readonly mode: Mode | "exhaustive";
@@ -103,6 +123,8 @@ export interface BisectReport {
   readonly crash?: CrashVerdict;
   readonly perf?: PerfVerdict;
   readonly exhaustive?: ExhaustiveResult;
+  /** Commits of a git history put on disk by this session, and those found already there. */
+  readonly materialised?: { readonly made: number; readonly reused: number; readonly dir: string };
 }
 
 /** Default limits: generous for real versions, far below what a runaway child would take. */
@@ -124,6 +146,7 @@ export const DEFAULT_PERF_LIMITS: ProbeLimits = { timeMs: 30_000, memoryMb: 512 
 export async function runBisect(plan: BisectPlan): Promise<BisectReport> {
   const startedAt = new Date();
   const started = performance.now();
+  const gitBefore = materialiseStats();
   const crashLimits = plan.crashLimits ?? DEFAULT_CRASH_LIMITS;
   const perfLimits = plan.perfLimits ?? DEFAULT_PERF_LIMITS;
   const checker = new VersionChecker({ limits: crashLimits });
@@ -182,6 +205,7 @@ export async function runBisect(plan: BisectPlan): Promise<BisectReport> {
           badGiven: plan.badGiven,
           matrix: plan.crashMatrix,
           run: (v, p) => crashRunner.run(v, p),
+          ...(plan.signature !== undefined ? { signature: plan.signature } : {}),
           ...(plan.repeats !== undefined ? { repeats: plan.repeats } : {}),
           ...(plan.confidence !== undefined ? { confidence: plan.confidence } : {}),
         });
@@ -202,6 +226,9 @@ export async function runBisect(plan: BisectPlan): Promise<BisectReport> {
     }
   }
   const endedAt = new Date();
+  const before = new Set([...gitBefore.made, ...gitBefore.reused]);
+  const gitAfter = materialiseStats();
+  const fromGit = plan.versions.some((v) => v.materialise !== undefined);
   return {
     plan,
     startedAt,
@@ -211,6 +238,15 @@ export async function runBisect(plan: BisectPlan): Promise<BisectReport> {
     ...(crash ? { crash } : {}),
     ...(perf ? { perf } : {}),
     ...(table ? { exhaustive: table } : {}),
+    ...(fromGit
+      ? {
+        materialised: {
+          made: gitAfter.made.filter((k) => !before.has(k)).length,
+          reused: gitAfter.reused.filter((k) => !before.has(k)).length,
+          dir: gitAfter.dir,
+        },
+      }
+      : {}),
   };
 }
 

@@ -28,7 +28,8 @@ export type VersionCheck =
   | { readonly ok: true }
   | {
     readonly ok: false;
-    readonly stage: "type-check" | "build" | "load";
+    /** `materialise`: a git commit could not be put on disk (see `runner.ts`). */
+    readonly stage: "materialise" | "type-check" | "build" | "load";
     readonly reason: string;
   };
 

@@ -1,6 +1,7 @@
 /**
  * `deno task bench`: run the core and workload benchmarks over every version (or those
- * chosen) with mitata, print the figures, and append a bench record to `results/runs/`.
+ * chosen) with mitata, print the figures, and append a bench record to `results/runs/`;
+ * with `--git GOOD..BAD`, one record per commit of the range.
  *
  * @example
  * ```sh
@@ -10,13 +11,14 @@
  * @module
  */
 
-import { versionFolder, versionNames } from "../core/loader.ts";
+import { gitHistory, versionFolder, versionNames } from "../core/loader.ts";
 import { benchCases } from "../bench/cases.ts";
-import { runBench } from "../bench/run.ts";
+import { type BenchOptions, runBench } from "../bench/run.ts";
 import { formatValue, summarize } from "../results/compare.ts";
-import { saveRecord } from "../results/store.ts";
+import { loadRecords, RUNS_DIR, saveRecord } from "../results/store.ts";
 import {
   defineCommand,
+  integerFlag,
   type ParsedCommand,
   runCommand,
   splitList,
@@ -30,7 +32,13 @@ Runs the core and workload benchmarks on each version (a child process per versi
 appends a bench record to results/runs/.
 
 Options:
-  --versions a,b   versions (manifest names, head, or folders); default: every manifest version and head
+  --versions a,b   versions (manifest names, head, folders or git:REV); default: every
+                   manifest version and head
+  --git GOOD..BAD  measure the first-parent commits of the range instead, one record per
+                   commit, skipping commits a record already holds (as asv's --skip-existing)
+  --every K        with --git: every K-th commit of the range, and always the last (default 1)
+  --repo DIR       with --git: the repository (default: this suite's checkout)
+  --git-path DIR   with --git: the version folder inside it (default core/head)
   --cases x,y      only these cases (see --list)
   --quick          short measurements (for tests and smoke runs)
   --rounds N       measure all versions N times in turn, pooling the samples, so that drift
@@ -44,6 +52,10 @@ const COMMAND = defineCommand({
   help: HELP,
   options: {
     versions: { type: "string" },
+    git: { type: "string" },
+    every: { type: "string" },
+    repo: { type: "string" },
+    "git-path": { type: "string" },
     cases: { type: "string" },
     quick: { type: "boolean", default: false },
     rounds: { type: "string" },
@@ -72,7 +84,17 @@ async function bench({ values }: ParsedCommand<typeof COMMAND.options>): Promise
     for (const c of known) console.log(`${c.name}  (${c.unit})`);
     return 0;
   }
-  const versions = values.versions ? splitList(values.versions, "--versions") : versionNames();
+  if (values.git === undefined) {
+    const gitOnly = (["every", "repo", "git-path"] as const).find((k) => values[k] !== undefined);
+    if (gitOnly) throw new UsageError(`--${gitOnly} goes with --git GOOD..BAD`);
+  } else if (values.versions !== undefined) {
+    throw new UsageError("give --versions or --git, not both");
+  }
+  const versions = values.git !== undefined
+    ? []
+    : values.versions
+    ? splitList(values.versions, "--versions")
+    : versionNames();
   // An unknown version throws UnknownVersionError, a usage error, before anything is measured.
   for (const v of versions) versionFolder(v);
   const cases = values.cases ? splitList(values.cases, "--cases") : undefined;
@@ -88,11 +110,7 @@ async function bench({ values }: ParsedCommand<typeof COMMAND.options>): Promise
   if (!Number.isInteger(rounds) || rounds < 1 || rounds > 20) {
     throw new UsageError(`--rounds must be a whole number from 1 to 20, got "${values.rounds}"`);
   }
-  console.log(
-    `bench: ${versions.length} version(s), ${cases?.length ?? known.length} case(s), ` +
-      `${rounds} round(s)${values.quick ? ", quick" : ""}`,
-  );
-  const record = await runBench({
+  const options: BenchOptions = {
     versions,
     quick: values.quick,
     rounds,
@@ -108,9 +126,78 @@ async function bench({ values }: ParsedCommand<typeof COMMAND.options>): Promise
         console.log(`  ${version.padEnd(12)} ${set.benchmark.padEnd(32)} ${figure}`);
       }
     },
-  });
+  };
+  if (values.git !== undefined) {
+    const every = integerFlag("every", values.every, 1, 1);
+    const wanted = cases ?? known.map((c) => c.name);
+    return await benchCommits(values.git, every, wanted, options, {
+      ...(values.repo !== undefined ? { repo: values.repo } : {}),
+      ...(values["git-path"] !== undefined ? { path: values["git-path"] } : {}),
+      ...(values.out !== undefined ? { out: values.out } : {}),
+    });
+  }
+  console.log(
+    `bench: ${versions.length} version(s), ${cases?.length ?? known.length} case(s), ` +
+      `${rounds} round(s)${values.quick ? ", quick" : ""}`,
+  );
+  const record = await runBench(options);
   const path = await saveRecord(record, values.out);
   console.log(`record: ${path}`);
+  return 0;
+}
+
+/**
+ * `--git GOOD..BAD`: one record per commit, so that a history grows a commit at a time and a
+ * run cut short keeps what it measured. A commit is skipped when a record in the output
+ * folder already holds every wanted case for it with the same `--quick`.
+ */
+async function benchCommits(
+  range: string,
+  every: number,
+  wanted: readonly string[],
+  options: BenchOptions,
+  where: { repo?: string; path?: string; out?: string },
+): Promise<number> {
+  const commits = gitHistory(range, where);
+  const picked = commits.filter((_, i) => i % every === 0 || i === commits.length - 1);
+  const { records } = await loadRecords(where.out ?? RUNS_DIR);
+  const measured = new Map<string, string>();
+  for (const { record } of records) {
+    if (record.kind !== "bench" || record.body.quick !== options.quick) continue;
+    for (const v of record.versions) {
+      const has = (c: string) =>
+        record.samples.some((s) => s.version === v.name && s.benchmark === c);
+      if (v.commit && wanted.every(has)) measured.set(v.commit.sha, record.id);
+    }
+  }
+  const todo = picked.filter((c) => !measured.has(c.commit!.sha));
+  console.log(
+    `bench --git ${range}: ${commits.length} commit(s), ${picked.length} picked` +
+      `${every > 1 ? ` (every ${every})` : ""}, ${picked.length - todo.length} already ` +
+      `measured, ${todo.length} to measure; ${wanted.length} case(s), ` +
+      `${options.rounds} round(s)${options.quick ? ", quick" : ""}`,
+  );
+  for (const c of picked) {
+    const commit = c.commit!;
+    const earlier = measured.get(commit.sha);
+    if (earlier !== undefined) {
+      console.log(`skip ${commit.short} "${commit.subject}": measured in ${earlier}`);
+      continue;
+    }
+    console.log(`commit ${commit.short} "${commit.subject}" (${commit.authorDate})`);
+    let folder: string;
+    try {
+      folder = c.materialise();
+    } catch (error) {
+      console.log(`skip ${commit.short}: ${(error as Error).message.split("\n")[0]}`);
+      continue;
+    }
+    const record = await runBench({
+      ...options,
+      versions: [{ name: c.name, folder, commit }],
+    });
+    console.log(`record: ${await saveRecord(record, where.out)}`);
+  }
   return 0;
 }
 

@@ -2,7 +2,7 @@
  * `deno task bisect`: find the first version that crashes and the first that regresses.
  *
  * With no arguments it runs over the bundled history (`core/manifest.json`, then `head`) in
- * both modes. Every probe runs in its own child process with a time and memory limit; the
+ * both modes; `--git GOOD..BAD` bisects the commits of a range of your own history instead. Every probe runs in its own child process with a time and memory limit; the
  * summary names the first bad version with its evidence and a command that reproduces it,
  * and a JSON record of every probe goes to `results/runs/`.
  *
@@ -49,6 +49,14 @@ slower than the last good one (perf mode) in the ordered history of a manifest.
   --good V              first version believed good (default: the oldest)
   --bad V               version believed bad (default: the newest; if it passes, the
                         search walks forward from --good instead)
+  --git GOOD..BAD       the history is the first-parent commits of the range (any
+                        revisions git understands), GOOD good and BAD bad; each commit
+                        probed is materialised once into .cache/git/ (replaces --manifest)
+  --repo DIR            the repository of --git (default: this suite's checkout)
+  --git-path DIR        the version folder inside it (default core/head)
+  --signature TEXT      crash mode follows failures whose signature (outcome and top
+                        frame) or error contains TEXT (default: the bad end's failure);
+                        versions that fail only otherwise are stepped around and listed
   --mode M              crash, perf or both (default both)
   --exhaustive          run every version and print the matrix instead of searching
   --stressor NAME       crash workload, repeatable (default fork; ${STRESSOR_NAMES.join(", ")})
@@ -85,6 +93,10 @@ const COMMAND = defineCommand({
     ...PROBE_FLAGS,
     good: { type: "string" },
     bad: { type: "string" },
+    git: { type: "string" },
+    repo: { type: "string" },
+    "git-path": { type: "string" },
+    signature: { type: "string" },
     mode: { type: "string" },
     exhaustive: { type: "boolean", default: false },
     "perf-seed": { type: "string" },
@@ -120,6 +132,10 @@ async function bisect({ values }: ParsedCommand<typeof COMMAND.options>): Promis
     ...probePlanArgs(values),
     good: values.good,
     bad: values.bad,
+    git: values.git,
+    repo: values.repo,
+    gitPath: values["git-path"],
+    signature: values.signature,
     mode: values.mode,
     exhaustive: values.exhaustive,
     perfSeed: values["perf-seed"],

@@ -49,8 +49,9 @@ const HELP = `usage: deno task probe [--version V] [options]
 
 Probes one version; the exit code follows git bisect run (0 good, 1 bad, 125 skip).
 
-  --version V           version name from the manifest, or a folder holding mod.ts
-                        (default head)
+  --version V           version name from the manifest, a folder holding mod.ts, or
+                        git:REV, the folder as it was at a commit (MAPLE_GIT_REPO and
+                        MAPLE_GIT_PATH name another repository or folder; default head)
   --manifest PATH       manifest that names the versions (default core/manifest.json)
   --stressor NAME       workload, repeatable (default fork)
   --layout L            layout, repeatable (default: the bisect's crash layouts)

@@ -44,7 +44,7 @@ export interface Ran {
 
 /**
  * Run `commands/<file>` with `args` in a child Deno with every permission, from the
- * repository root.
+ * repository root; `env` adds to the environment (e.g. a private `MAPLE_CACHE_DIR`).
  *
  * @example
  * ```ts
@@ -53,10 +53,15 @@ export interface Ran {
  * console.log(ran.code); // 2
  * ```
  */
-export async function runCommandFile(file: string, args: readonly string[]): Promise<Ran> {
+export async function runCommandFile(
+  file: string,
+  args: readonly string[],
+  env: Readonly<Record<string, string>> = {},
+): Promise<Ran> {
   const out = await new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", join(ROOT, "commands", file), ...args],
     cwd: ROOT,
+    env: { ...env },
     stdout: "piped",
     stderr: "piped",
   }).output();

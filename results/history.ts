@@ -17,8 +17,9 @@
  * @module
  */
 
-import type { Better, SuiteRecord } from "./record.ts";
+import type { Better, CommitRef, SuiteRecord } from "./record.ts";
 import { detectSteps, type Step, type StepOptions } from "./changepoint.ts";
+import { commitsOf, commitTitle, orderVersions as orderByHistory } from "./commits.ts";
 import { formatValue, summarize } from "./compare.ts";
 
 /** One run's figures for one benchmark on one version. */
@@ -63,8 +64,10 @@ export interface BenchmarkHistory {
   readonly benchmark: string;
   readonly unit: string;
   readonly better: Better;
-  /** Versions in history order (manifest order, head last). */
+  /** Versions in history order (manifest order, head last; commits by first-parent order). */
   readonly versions: readonly string[];
+  /** The commits among `versions`, by name (versions taken from git). */
+  readonly commits: Readonly<Record<string, CommitRef>>;
   /** Runs per version, oldest first. */
   readonly runs: Readonly<Record<string, readonly HistoryPoint[]>>;
   /** Steps between versions, each version taken at its latest successful run. */
@@ -87,7 +90,8 @@ export function buildHistory(
   options: StepOptions = {},
 ): BenchmarkHistory[] {
   const ordered = [...records].sort((a, b) => a.startedAt.localeCompare(b.startedAt));
-  const versionOrder = orderVersions(ordered);
+  const commits = commitsOf(ordered);
+  const versionOrder = orderByHistory(orderVersions(ordered), commits);
   const byBenchmark = new Map<
     string,
     { unit: string; better: Better; runs: Map<string, HistoryPoint[]> }
@@ -145,6 +149,9 @@ export function buildHistory(
         unit: entry.unit,
         better: entry.better,
         versions,
+        commits: Object.fromEntries(
+          versions.filter((v) => commits.has(v)).map((v) => [v, commits.get(v)!]),
+        ),
         runs: Object.fromEntries(entry.runs),
         versionSteps,
         timeSteps,
@@ -186,11 +193,27 @@ export function formatHistory(histories: readonly BenchmarkHistory[]): string {
       const figures = h.runs[version].map((p) =>
         p.error !== undefined ? "failed" : formatValue(p.median, h.unit)
       );
-      out.push(`  ${version.padEnd(width)}  ${figures.join("  ")}`);
+      const commit = h.commits[version];
+      if (commit) {
+        // A commit's row ends with its subject, so its figures get a fixed width.
+        const cells = figures.map((f) => f.padStart(12)).join("  ");
+        out.push(
+          `  ${version.padEnd(width)}  ${
+            commit.authorDate.slice(0, 10)
+          }${cells}  ${commit.subject}`,
+        );
+      } else {
+        out.push(`  ${version.padEnd(width)}  ${figures.join("  ")}`);
+      }
     }
     for (const s of h.versionSteps) {
+      const commit = h.commits[s.label];
+      const previous = h.commits[s.previous]?.short ?? s.previous;
+      const where = commit
+        ? `commit ${commitTitle(commit)} (after ${previous})`
+        : `version ${s.label} (after ${s.previous})`;
       out.push(
-        `  step at version ${s.label} (after ${s.previous}): ${formatValue(s.before, h.unit)} -> ` +
+        `  step at ${where}: ${formatValue(s.before, h.unit)} -> ` +
           `${formatValue(s.after, h.unit)} (${signedPercent(s.ratio)}, p=${s.p.toPrecision(2)})`,
       );
     }

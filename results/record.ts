@@ -84,14 +84,30 @@ export interface Environment {
   readonly machine: MachineInfo;
 }
 
+/** A version's git commit, when the version was taken from git (`git:REV`, `--git`). */
+export interface CommitRef {
+  /** The full object name. */
+  readonly sha: string;
+  /** Its first 12 hex digits (the version is named `git:<short>`). */
+  readonly short: string;
+  /** The first line of the commit message. */
+  readonly subject: string;
+  /** Author date, ISO 8601 with the author's offset. */
+  readonly authorDate: string;
+  /** Commits on the first-parent line from the root to it: the history's order. */
+  readonly position: number;
+}
+
 /** A maple tree version that the run measured. */
 export interface VersionRef {
-  /** Manifest name, `head`, or the folder path the user gave. */
+  /** Manifest name, `head`, `git:<sha>`, or the folder path the user gave. */
   readonly name: string;
-  /** The manifest's content hash; `null` for head or a user's folder. */
+  /** The manifest's content hash; `null` for head, a commit or a user's folder. */
   readonly hash: string | null;
-  /** The manifest's one-line summary, when known. */
+  /** The manifest's one-line summary (a commit's subject), when known. */
   readonly summary?: string;
+  /** The commit, for a version taken from git: what orders it in a history. */
+  readonly commit?: CommitRef;
 }
 
 /** Which way a figure improves. */

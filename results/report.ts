@@ -21,7 +21,8 @@ import { basename } from "node:path";
 import { compareSamples, type ComparisonRow, formatValue, MARKERS, summarize } from "./compare.ts";
 import { type BenchmarkHistory, buildHistory, isEnvironmentStep } from "./history.ts";
 import type { BisectRecord, JsonValue, SuiteRecord } from "./record.ts";
-import { type ChartSpec, chartSpecs, overviewSpec } from "./report_data.ts";
+import { type ChartSpec, chartSpecs, commitOverviewSpec, overviewSpec } from "./report_data.ts";
+import { commitsOf, commitTitle, orderVersions } from "./commits.ts";
 import { sidesFromRecords, sidesFromVersions } from "./select.ts";
 import type { SkippedFile } from "./store.ts";
 
@@ -62,7 +63,12 @@ export function reportCharts(
 ): ChartSpec[] {
   const latestBench = [...records].sort((a, b) => a.startedAt.localeCompare(b.startedAt))
     .filter((r) => r.kind === "bench" && r.samples.length > 0).at(-1);
-  const overview = latestBench ? overviewSpec(latestBench.samples) : undefined;
+  // `bench --git` writes one record per commit: its overview spans the commits, not one run.
+  const overview = latestBench === undefined
+    ? undefined
+    : latestBench.versions.length > 0 && latestBench.versions.every((v) => v.commit)
+    ? commitOverviewSpec(histories)
+    : overviewSpec(latestBench.samples);
   return [...(overview ? [overview] : []), ...chartSpecs(histories)];
 }
 
@@ -143,6 +149,9 @@ function skippedSection(skipped: readonly SkippedFile[]): string {
   }</ul></div>`;
 }
 
+/** More records than this and the list of runs starts folded. */
+const FOLD_RUNS = 8;
+
 function runsSection(records: readonly SuiteRecord[]): string {
   const rows = records.map((r) => {
     const m = r.environment.machine;
@@ -153,9 +162,13 @@ function runsSection(records: readonly SuiteRecord[]): string {
       `</td><td>Deno ${esc(r.environment.runtime.deno)}, V8 ${esc(r.environment.runtime.v8)}` +
       `</td><td>${esc(commit)}${r.environment.suiteDirty ? " (dirty)" : ""}</td></tr>`;
   });
-  return `<h2>Runs</h2><table id="runs"><tr><th>record</th><th>kind</th><th>started</th>` +
+  const table = `<table id="runs"><tr><th>record</th><th>kind</th><th>started</th>` +
     `<th>ended</th><th>versions</th><th>machine</th><th>runtime</th><th>suite commit</th></tr>` +
     `${rows.join("\n")}</table>`;
+  // A history of commits has a record per commit: the list folds away so the charts come first.
+  return records.length > FOLD_RUNS
+    ? `<h2>Runs</h2><details><summary>${records.length} records</summary>${table}</details>`
+    : `<h2>Runs</h2>${table}`;
 }
 
 /** The latest bench record as a matrix: a row per benchmark, a column per version. */
@@ -186,7 +199,11 @@ function stepsSection(histories: ReturnType<typeof buildHistory>): string {
   const rows: string[] = [];
   for (const h of histories) {
     for (const s of h.versionSteps) {
-      rows.push(stepRow(h.benchmark, `version ${s.label} (after ${s.previous})`, s, h.unit));
+      const commit = h.commits[s.label];
+      const where = commit
+        ? `commit ${commitTitle(commit)}, after ${h.commits[s.previous]?.short ?? s.previous}`
+        : `version ${s.label} (after ${s.previous})`;
+      rows.push(stepRow(h.benchmark, where, s, h.unit));
     }
     for (const s of h.timeSteps) {
       const where = `run ${s.label} on ${s.version}` +
@@ -223,6 +240,25 @@ function comparisonSection(records: readonly SuiteRecord[]): string {
   if (!latest) return "<h2>Comparisons</h2><p>No bench records.</p>";
   const parts: string[] = [];
   const versions = [...new Set(latest.samples.map((s) => s.version))];
+  const commits = commitsOf(records);
+  if (versions.every((v) => commits.has(v))) {
+    // One record per commit: compare the two latest commits in history order, each from its
+    // own latest record.
+    const order = orderVersions(
+      [...new Set(benches.flatMap((r) => r.versions.map((v) => v.name)))],
+      commits,
+    )
+      .filter((v) => commits.has(v));
+    if (order.length >= 2) {
+      const [before, after] = order.slice(-2);
+      const sides = sidesFromVersions(before, after, benches);
+      parts.push(comparisonTable(
+        `${commitTitle(commits.get(before)!)} → ${commitTitle(commits.get(after)!)}`,
+        compareSamples(sides.before.sets, sides.after.sets, { key: sides.key }),
+      ));
+    }
+    return `<h2>Comparisons</h2>${parts.join("\n") || "<p>Only one commit measured.</p>"}`;
+  }
   for (let i = 1; i < versions.length; i++) {
     const sides = sidesFromVersions(versions[i - 1], versions[i], [latest]);
     parts.push(comparisonTable(

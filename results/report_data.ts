@@ -15,8 +15,9 @@
  * @module
  */
 
+import { commitAxisLabel, commitTitle } from "./commits.ts";
 import type { BenchmarkHistory } from "./history.ts";
-import { runLabel as shortRun, type SampleSet } from "./record.ts";
+import { type CommitRef, runLabel as shortRun, type SampleSet } from "./record.ts";
 import { median } from "./stats.ts";
 
 /** One line on a chart; `null` where the series has no figure. */
@@ -36,11 +37,16 @@ export interface ChartSpec {
   readonly width: number;
   readonly unit: string;
   readonly better: "lower" | "higher";
-  /** `per-version`: x is the version's index; `over-time`: x is the run's start in seconds. */
-  readonly kind: "per-version" | "over-time";
+  /**
+   * `per-version`: x is the version's index; `per-commit`: the same for a history of commits
+   * (date and short sha on the axis); `over-time`: x is the run's start in seconds.
+   */
+  readonly kind: "per-version" | "per-commit" | "over-time";
   readonly x: readonly number[];
-  /** Names of the x positions for `per-version` charts. */
+  /** Names of the x positions for `per-version` and `per-commit` charts. */
   readonly xLabels: readonly string[];
+  /** What hovering over an x position shows, for `per-commit` charts: sha, subject, date. */
+  readonly xTitles?: readonly string[];
   readonly series: readonly ChartSeries[];
 }
 
@@ -66,6 +72,10 @@ export const MAX_RUN_SERIES = 8;
 export function chartSpecs(histories: readonly BenchmarkHistory[]): ChartSpec[] {
   const specs: ChartSpec[] = [];
   histories.forEach((h, i) => {
+    if (h.versions.length > 0 && h.versions.every((v) => h.commits[v] !== undefined)) {
+      specs.push(commitSpec(h, i));
+      return;
+    }
     const runs = new Map<string, string>();
     for (const v of h.versions) for (const p of h.runs[v]) runs.set(p.runId, p.startedAt);
     const runIds = [...runs.keys()].sort((a, b) => runs.get(a)!.localeCompare(runs.get(b)!));
@@ -105,6 +115,95 @@ export function chartSpecs(histories: readonly BenchmarkHistory[]): ChartSpec[] 
     });
   });
   return specs;
+}
+
+/**
+ * The chart of a benchmark whose versions are commits: one point per commit in history
+ * order, its latest successful run, as asv draws a benchmark along the commits of a branch.
+ * Each commit is usually measured once (`bench --git` skips what was measured), so series
+ * per run, as for named versions, would be single points.
+ *
+ * @example
+ * ```ts
+ * import { commitSpec } from "./report_data.ts";
+ * import { buildHistory } from "./history.ts";
+ * function usage(history: ReturnType<typeof buildHistory>[number]): void {
+ *   console.log(commitSpec(history, 0).xLabels); // ["11-05 2653b0b", ...]
+ * }
+ * ```
+ */
+export function commitSpec(h: BenchmarkHistory, index: number): ChartSpec {
+  const latest = (version: string): number | null => {
+    const usable = h.runs[version].filter((p) =>
+      p.error === undefined && Number.isFinite(p.median)
+    );
+    return usable.at(-1)?.median ?? null;
+  };
+  const commits = h.versions.map((v) => h.commits[v]);
+  return {
+    id: `chart-${index}-commits`,
+    title: `${h.benchmark}: per commit`,
+    caption: `${h.benchmark}: per commit, latest run of each (${h.unit}, ${h.better} is better)`,
+    width: 2 * CHART_WIDTH + 16,
+    unit: h.unit,
+    better: h.better,
+    kind: "per-commit",
+    x: h.versions.map((_, k) => k),
+    xLabels: commits.map(commitAxisLabel),
+    xTitles: commits.map(commitTitle),
+    series: [{ label: "median", values: h.versions.map(latest) }],
+  };
+}
+
+/**
+ * One overview of a history of commits: each benchmark's throughput per commit (its latest
+ * run) relative to the first commit with a figure, faster above 1, as {@linkcode overviewSpec}
+ * draws one run's versions.
+ *
+ * @example
+ * ```ts
+ * import { commitOverviewSpec } from "./report_data.ts";
+ * console.log(commitOverviewSpec([])); // undefined: no commits
+ * ```
+ */
+export function commitOverviewSpec(histories: readonly BenchmarkHistory[]): ChartSpec | undefined {
+  const commits = new Map<string, CommitRef>();
+  for (const h of histories) {
+    for (const [name, c] of Object.entries(h.commits)) commits.set(name, c);
+  }
+  if (commits.size === 0) return undefined;
+  const names = [...commits.keys()].sort((a, b) =>
+    commits.get(a)!.position - commits.get(b)!.position ||
+    commits.get(a)!.authorDate.localeCompare(commits.get(b)!.authorDate)
+  );
+  const series = histories.filter((h) => Object.keys(h.commits).length > 0).map((h) => {
+    const medians = names.map((name) => {
+      const usable = (h.runs[name] ?? []).filter((p) => p.error === undefined);
+      const m = usable.at(-1)?.median;
+      return m !== undefined && Number.isFinite(m) && m > 0 ? m : undefined;
+    });
+    const base = medians.find((m) => m !== undefined);
+    return {
+      label: h.benchmark,
+      values: medians.map((m) =>
+        m === undefined || base === undefined ? null : h.better === "lower" ? base / m : m / base
+      ),
+    };
+  });
+  return {
+    id: "chart-overview",
+    title: "Relative throughput per commit",
+    caption: "Relative throughput per commit, each at its latest run " +
+      "(1 = the first commit measured; above 1 is faster)",
+    width: 2 * CHART_WIDTH + 16,
+    unit: "relative",
+    better: "higher",
+    kind: "per-commit",
+    x: names.map((_, k) => k),
+    xLabels: names.map((n) => commitAxisLabel(commits.get(n)!)),
+    xTitles: names.map((n) => commitTitle(commits.get(n)!)),
+    series,
+  };
 }
 
 /**

@@ -39,15 +39,24 @@
     const el = document.getElementById(spec.id);
     if (!el) continue;
     try {
-      const perVersion = spec.kind === "per-version";
+      const perCommit = spec.kind === "per-commit";
+      const perVersion = spec.kind === "per-version" || perCommit;
+      // Commit labels are "MM-DD sha", drawn on two lines; past one per 72 px, every k-th.
+      const every = perCommit ? Math.max(1, Math.ceil((spec.x.length * 72) / spec.width)) : 1;
       const opts = {
         width: spec.width,
-        height: 240,
+        height: perCommit ? 260 : 240,
         scales: { x: { time: !perVersion } },
-        legend: { live: false },
+        // A commit chart's legend follows the cursor: the hovered commit's sha, subject and date.
+        legend: { live: perCommit },
         cursor: { show: true },
         series: [
-          { label: perVersion ? "version" : "run" },
+          perCommit
+            ? {
+              label: "commit",
+              value: (_u, x) => x == null ? "" : (spec.xTitles[Math.round(x)] ?? ""),
+            }
+            : { label: perVersion ? "version" : "run" },
           ...spec.series.map((s, i) => ({
             label: s.label,
             stroke: palette[i % palette.length],
@@ -63,8 +72,13 @@
           perVersion
             ? {
               values: (_u, splits) =>
-                splits.map((x) => Number.isInteger(x) ? (spec.xLabels[x] ?? "") : ""),
+                splits.map((x) =>
+                  Number.isInteger(x) && x % every === 0
+                    ? (spec.xLabels[x] ?? "").replace(" ", perCommit ? "\n" : " ")
+                    : ""
+                ),
               splits: () => spec.x.slice(),
+              ...(perCommit ? { size: 44 } : {}),
             }
             : {},
           {
@@ -93,6 +107,7 @@
       const points = spec.series.reduce((n, s) => n + s.values.filter((v) => v != null).length, 0);
       el.dataset.series = spec.series.map((s) => s.label).join("|");
       el.dataset.points = String(points);
+      if (perCommit) el.dataset.axis = spec.xLabels.join("|");
       drawn++;
     } catch (error) {
       el.dataset.error = String(error && error.message || error);

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { commitFixtureRecords, fixtureCommit } from "./fixtures/commit_fixtures.ts";
 import { fixtureRecords } from "./fixtures/make_fixtures.ts";
 import { renderReport, reportCharts } from "./report.ts";
 
@@ -124,4 +125,59 @@ Deno.test("the overview puts every benchmark on one faster-is-higher axis", () =
   const fork = byName["workloads/fork"] as number[];
   assert.ok(Math.abs(fork[2] - 0.5) < 0.03, `fork on head ${fork[2]}`);
   assert.equal(byName["core/dup-300"][2], null, "a failed figure is a gap, not a zero");
+});
+
+const commitRecords = commitFixtureRecords(12, 8);
+
+Deno.test("a history of commits is drawn along the commits: day and short sha on the axis", () => {
+  const charts = reportCharts(commitRecords);
+  assert.deepEqual(charts.map((c) => c.kind), ["per-commit", "per-commit", "per-commit"]);
+  const [overview, load] = charts;
+  assert.equal(overview.title, "Relative throughput per commit");
+  const commits = Array.from({ length: 12 }, (_, i) => fixtureCommit(i, 8));
+  assert.deepEqual(
+    load.xLabels,
+    commits.map((c) => `${c.authorDate.slice(5, 10)} ${c.short.slice(0, 7)}`),
+  );
+  assert.equal(load.xTitles?.[8], `${commits[8].short} "${commits[8].subject}" (2026-11-09)`);
+  assert.deepEqual(load.series.map((s) => s.label), ["median"]);
+  const html = renderReport({ records: commitRecords });
+  assert.match(html, new RegExp(`<td>commit ${commits[8].short} &quot;head: walk the whole`));
+  assert.match(
+    html,
+    new RegExp(`<h3>${commits[10].short} &quot;.*&quot; \\(2026-11-11\\) → ${commits[11].short}`),
+  );
+});
+
+Deno.test({
+  name: "headless Chromium draws the commit axis (screenshot kept)",
+  ignore: chromium === undefined,
+  async fn() {
+    await Deno.mkdir(OUT, { recursive: true });
+    const page = join(OUT, "report-commits-test.html");
+    await Deno.writeTextFile(page, renderReport({ records: commitRecords }));
+    const url = pathToFileURL(page).href;
+    const dom = await runChromium(["--dump-dom", url]);
+    const expected = reportCharts(commitRecords);
+    assert.match(dom, new RegExp(`data-charts-drawn="${expected.length}"`));
+    for (const spec of expected) {
+      const tag = dom.match(new RegExp(`<div[^>]*id="${spec.id}"[^>]*>`))?.[0];
+      assert.ok(tag, `chart ${spec.id} is in the page`);
+      assert.match(tag, /data-rendered="true"/, `${spec.id} was drawn`);
+      assert.ok(tag.includes(`data-axis="${spec.xLabels.join("|")}"`), `${spec.id} commit axis`);
+    }
+    // The commit chart's legend follows the cursor: it starts with the commit label.
+    assert.match(dom, /<th>commit<\/th>|>commit</);
+    const shot = join(OUT, "report-commits.png");
+    await Deno.remove(shot).catch(() => {});
+    await runChromium([
+      "--hide-scrollbars",
+      "--window-size=1400,1500",
+      `--screenshot=${shot}`,
+      url,
+    ]);
+    const png = await Deno.readFile(shot);
+    assert.deepEqual([...png.subarray(1, 4)], [0x50, 0x4e, 0x47], "a PNG file");
+    assert.ok(png.length > 50_000, `a screenshot with content (${png.length} bytes)`);
+  },
 });

@@ -14,6 +14,7 @@
  * @module
  */
 
+import { commitsOf, commitTitle } from "./commits.ts";
 import { runLabel, type SampleSet, type SuiteRecord } from "./record.ts";
 
 /** One side of a comparison. */
@@ -90,10 +91,17 @@ export function sidesFromRecords(a: SuiteRecord, b: SuiteRecord): Sides {
  * ```
  */
 export function sidesFromVersions(
-  before: string,
-  after: string,
+  beforeGiven: string,
+  afterGiven: string,
   records: readonly SuiteRecord[],
 ): Sides {
+  const commits = commitsOf(records);
+  const before = commitName(beforeGiven, commits);
+  const after = commitName(afterGiven, commits);
+  const said = (v: string) => {
+    const c = commits.get(v);
+    return c ? `${v} ${commitTitle(c).slice(c.short.length + 1)}` : v;
+  };
   const newestFirst = [...records].sort((x, y) => y.startedAt.localeCompare(x.startedAt));
   const has = (r: SuiteRecord, v: string) => r.samples.some((s) => s.version === v);
   const pick = (r: SuiteRecord, v: string) => r.samples.filter((s) => s.version === v);
@@ -103,7 +111,7 @@ export function sidesFromVersions(
       before: { title: before, sets: pick(both, before) },
       after: { title: after, sets: pick(both, after) },
       key: byBenchmark,
-      description: `${before} -> ${after} in record ${both.id}`,
+      description: `${said(before)} -> ${said(after)} in record ${both.id}`,
     };
   }
   const ra = newestFirst.find((r) => has(r, before));
@@ -116,8 +124,21 @@ export function sidesFromVersions(
     before: { title: before, sets: pick(ra, before) },
     after: { title: after, sets: pick(rb, after) },
     key: byBenchmark,
-    description: `${before} (record ${ra.id}) -> ${after} (record ${rb.id})`,
+    description: `${said(before)} (record ${ra.id}) -> ${said(after)} (record ${rb.id})`,
   };
+}
+
+/**
+ * A commit version as typed (`git:` and any unique prefix of its sha, e.g. `git:2653b0b`) to
+ * the name the records use; anything else unchanged.
+ */
+function commitName(given: string, commits: ReadonlyMap<string, unknown>): string {
+  if (!given.startsWith("git:") || commits.has(given)) return given;
+  const matches = [...commits.keys()].filter((name) => name.startsWith(given));
+  if (matches.length > 1) {
+    throw new SelectionError(`${given} is ambiguous: ${matches.join(", ")}`);
+  }
+  return matches[0] ?? given;
 }
 
 /**

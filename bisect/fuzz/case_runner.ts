@@ -19,11 +19,11 @@
 
 import type { MapleModule } from "../../core/contract.ts";
 import { loadVersion, versionFolder } from "../../core/loader.ts";
-import { topFrame } from "../../workloads/classify.ts";
 import { caseProbe, type FuzzCase } from "../../workloads/fuzz/mod.ts";
 import { runProbeWith } from "../../workloads/probe.ts";
 import type { Failure, Outcome } from "../../workloads/probe_types.ts";
 import type { ProbeRunner, VersionRef } from "../runner.ts";
+import { signatureOf } from "../signature.ts";
 
 /** What one run of a case came to. */
 export interface CaseVerdict {
@@ -37,11 +37,8 @@ export interface CaseVerdict {
 /** Runs a case against one version. */
 export type CaseRunner = (fuzzCase: FuzzCase) => Promise<CaseVerdict>;
 
-/** The signature of an outcome: the class, plus the top frame when there is one. */
-export function signatureOf(outcome: Outcome, failure?: Failure): string {
-  if (outcome === "pass" || !failure || failure.frames.length === 0) return outcome;
-  return `${outcome} ${topFrame(failure.frames)}`;
-}
+/** The signature of an outcome (see `../signature.ts`), as fuzz and shrink keep a failure by it. */
+export { signatureOf };
 
 /** Run cases in child processes of `runner` (limits, isolation). */
 export function childCaseRunner(runner: ProbeRunner, version: VersionRef): CaseRunner {

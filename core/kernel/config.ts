@@ -7,7 +7,8 @@
  * `{ "source": "debian:6.1", "undercount": 2, "summary": "…" }`: `source` is
  * `debian:RELEASE` (the tree `deno task kernel:fetch` extracts, or the tree named by
  * `MAPLE_KERNEL_SRC`), or a path to any Linux source tree or kernel checkout (relative to the
- * folder). `dup` picks the fork path (`bulk`, `copy`, or `auto` for the one the release's
+ * folder); with `rev` as well, the version is that commit of the checkout, materialised by the
+ * loader (`core/git_versions.ts`). `dup` picks the fork path (`bulk`, `copy`, or `auto` for the one the release's
  * own fork uses); `undercount` and `copyFailAt` inject faults into it.
  *
  * @example
@@ -36,6 +37,11 @@ export interface KernelConfig {
   readonly copyFailAt: number;
   /** One paragraph on what this version is. */
   readonly summary: string;
+  /**
+   * A revision of the checkout `source` names (any revision git understands): the version is
+   * that commit's tree, materialised by the loader, instead of the checkout's work tree.
+   */
+  readonly rev?: string;
 }
 
 /** A `kernel.json` that cannot be used (bad input, reported in one line). */
@@ -112,7 +118,7 @@ export function parseKernelConfig(text: string, where: string): KernelConfig {
   if (typeof data !== "object" || data === null || Array.isArray(data)) {
     throw new KernelConfigError(`${where}: want a JSON object`);
   }
-  const known = ["$schema", "source", "dup", "undercount", "copyFailAt", "summary"];
+  const known = ["$schema", "source", "dup", "undercount", "copyFailAt", "summary", "rev"];
   const unknown = Object.keys(data).find((key) => !known.includes(key));
   if (unknown !== undefined) {
     throw new KernelConfigError(
@@ -134,12 +140,17 @@ export function parseKernelConfig(text: string, where: string): KernelConfig {
   if (dup !== "auto" && dup !== "bulk" && dup !== "copy") {
     throw new KernelConfigError(`${where}: "dup" wants auto, bulk or copy, got ${dup}`);
   }
+  const rev = data.rev;
+  if (rev !== undefined && (typeof rev !== "string" || rev === "" || rev.startsWith("-"))) {
+    throw new KernelConfigError(`${where}: "rev" wants a revision of the checkout, got ${rev}`);
+  }
   return {
     source,
     dup,
     undercount: count("undercount"),
     copyFailAt: count("copyFailAt"),
     summary: typeof data.summary === "string" ? data.summary : "",
+    ...(rev !== undefined ? { rev } : {}),
   };
 }
 
@@ -185,6 +196,14 @@ export function debianTreeDir(release: string): string {
  * ```
  */
 export function resolveSource(config: KernelConfig, folder: string): string {
+  if (config.rev !== undefined) {
+    // Only the parent may run git: the loader materialises the commit and hands children a
+    // derived folder whose source is the materialised tree.
+    throw new KernelConfigError(
+      `${join(folder, KERNEL_JSON)} names revision ${config.rev}: load it through the loader, ` +
+        `which materialises the commit`,
+    );
+  }
   const debian = /^debian:(.+)$/.exec(config.source);
   if (debian) {
     const override = Deno.env.get("MAPLE_KERNEL_SRC");
