@@ -19,6 +19,8 @@ import { cacheDir, readKernelConfig, resolveSource } from "../core/kernel/config
 import { buildKernel, buildReplayDriver } from "../core/kernel/build.ts";
 import { countInstructions, type InstructionCounts } from "../core/kernel/count.ts";
 import { coreStream } from "./instruction_streams.ts";
+import { type BenchRecord, buildRecord, type SampleSet } from "../results/record.ts";
+import { INSTRUCTIONS_UNIT } from "../results/compare.ts";
 
 /** A version refused for instruction counting, or one that cannot be counted (one line). */
 export class InstructionMetricError extends Error {
@@ -119,4 +121,65 @@ export async function countVersions(
     });
   }
   return results;
+}
+
+/**
+ * A bench record of instruction counts: one figure per version and operation kind
+ * (`instructions/store`, ...) and the total, in the unit `instructions`, so compare, history
+ * and report read counts beside times; the determinism check is a verdict.
+ *
+ * @example
+ * ```ts
+ * import { instructionRecord } from "./instructions.ts";
+ * const counts = { total: 10, byKind: { store: 10 } };
+ * const record = instructionRecord(
+ *   [{ version: "kernel-6.1", release: "6.1.192", counts, deterministic: true }],
+ *   { seed: 1, scale: 1 },
+ *   new Date(0),
+ * );
+ * console.log(record.samples.map((s) => s.benchmark)); // [ "instructions/store", "instructions/total" ]
+ * ```
+ */
+export function instructionRecord(
+  results: readonly VersionCounts[],
+  options: StreamOptions,
+  startedAt: Date,
+): BenchRecord {
+  const samples: SampleSet[] = results.flatMap((r) => [
+    ...Object.entries(r.counts.byKind).map(([kind, n]) => figure(`instructions/${kind}`, r, n)),
+    figure("instructions/total", r, r.counts.total),
+  ]);
+  const first = results[0];
+  const cases = [...new Set(samples.map((s) => s.benchmark))];
+  return buildRecord({
+    kind: "bench",
+    startedAt,
+    versions: results.map((r) => ({ name: r.version, hash: null })),
+    parameters: {
+      metric: "instructions",
+      stream: `core stream, seed ${options.seed}, scale ${options.scale}`,
+      counter: "valgrind --tool=callgrind, inclusive cost of each op_ function of maple-replay",
+      releases: Object.fromEntries(results.map((r) => [r.version, r.release])),
+    },
+    seeds: [options.seed],
+    samples,
+    verdicts: [{
+      subject: "determinism",
+      verdict: first.deterministic ? "pass" : "fail",
+      version: first.version,
+      summary: first.deterministic
+        ? `${first.version} counted twice over the same stream: identical counts`
+        : `${first.version} counted twice over the same stream: the counts differ`,
+      evidence: { total: first.counts.total },
+    }],
+    body: {
+      harness: "valgrind-callgrind",
+      quick: false,
+      cases: cases.map((name) => ({ name, group: "instructions", unit: INSTRUCTIONS_UNIT })),
+    },
+  });
+}
+
+function figure(benchmark: string, r: VersionCounts, n: number): SampleSet {
+  return { benchmark, version: r.version, unit: INSTRUCTIONS_UNIT, better: "lower", values: [n] };
 }

@@ -37,7 +37,10 @@ import {
 } from "../bisect/mod.ts";
 import { buildRecord } from "../results/record.ts";
 import { RUNS_DIR, saveRecord } from "../results/store.ts";
-import { defineCommand, type ParsedCommand, runCommand } from "./cli.ts";
+import { defineCommand, type ParsedCommand, runCommand, UsageError } from "./cli.ts";
+import { versionKind } from "../core/loader.ts";
+import { searchInstructions } from "../bisect/instruction_search.ts";
+import { instructionRecord } from "../bench/instructions.ts";
 import { checkLayout, PROBE_FLAGS, probePlanArgs } from "./probe_flags.ts";
 
 const HELP = `usage: deno task bisect [options]
@@ -78,6 +81,11 @@ slower than the last good one (perf mode) in the ordered history of a manifest.
   --memory-limit MB     V8 heap limit of a crash probe's child (default 256)
   --jobs N              crash probes at once (default 2; perf samples run alone)
   --clock C             perf figures per second of cpu time (default) or wall time
+  --metric M            perf mode measures time (default) or instructions: for kernel
+                        versions only, one counted run of a fixed operation stream per
+                        version under valgrind (the first counted twice to show the counts
+                        repeat); a version is slower when an operation kind executes more
+                        than --threshold (default 1% here) more instructions
   --records DIR         where the JSON record goes (default results/runs)
   --no-record           do not write a record
   --quiet               no progress line even on a terminal
@@ -105,6 +113,7 @@ const COMMAND = defineCommand({
     records: { type: "string" },
     "no-record": { type: "boolean", default: false },
     quiet: { type: "boolean", default: false },
+    metric: { type: "string", default: "time" },
   },
   conventions: {
     usageExit: EXIT.usage,
@@ -128,6 +137,10 @@ export function bisectMain(args: readonly string[]): Promise<number> {
 }
 
 async function bisect({ values }: ParsedCommand<typeof COMMAND.options>): Promise<number> {
+  if (values.metric !== "time" && values.metric !== "instructions") {
+    throw new UsageError(`unknown --metric "${values.metric}" (want time or instructions)`);
+  }
+  const byInstructions = values.metric === "instructions";
   const plan = buildPlan({
     ...probePlanArgs(values),
     good: values.good,
@@ -143,15 +156,75 @@ async function bisect({ values }: ParsedCommand<typeof COMMAND.options>): Promis
     confidence: values.confidence,
   }, checkLayout);
 
-  const progress = progressLine(values.quiet ? { enabled: false } : {});
-  const report = await runBisect({ ...plan, onProgress: (p) => progress.update(p) });
-  progress.done();
-  console.log(formatReport(report));
-  if (!values["no-record"]) {
-    const path = await saveRecord(buildRecord(recordInput(report)), values.records ?? RUNS_DIR);
-    console.log(`record: ${path}`);
+  const counted = byInstructions && plan.modes.includes("perf");
+  if (counted) {
+    for (const v of plan.versions.slice(plan.good, plan.bad + 1)) {
+      if (versionKind(v.materialise ? v.materialise() : v.folder) !== "kernel") {
+        throw new UsageError(
+          `--metric instructions is for C (kernel) versions; ${v.name} is TypeScript, whose ` +
+            `JIT makes instruction counts meaningless: use --metric time`,
+        );
+      }
+    }
   }
-  return verdictExitCode(report);
+  const modes = counted ? plan.modes.filter((m) => m !== "perf") : plan.modes;
+  let code = 0;
+  if (modes.length > 0) {
+    const progress = progressLine(values.quiet ? { enabled: false } : {});
+    const report = await runBisect({ ...plan, modes, onProgress: (p) => progress.update(p) });
+    progress.done();
+    console.log(formatReport(report));
+    if (!values["no-record"]) {
+      const path = await saveRecord(buildRecord(recordInput(report)), values.records ?? RUNS_DIR);
+      console.log(`record: ${path}`);
+    }
+    code = verdictExitCode(report);
+  }
+  if (counted) code = Math.max(code, await instructionBisect(plan, values.threshold, values));
+  return code;
+}
+
+/** Perf mode by instruction counts (see `bisect/instruction_search.ts`); its exit code. */
+async function instructionBisect(
+  plan: ReturnType<typeof buildPlan>,
+  thresholdFlag: string | undefined,
+  values: { readonly records?: string; readonly "no-record": boolean },
+): Promise<number> {
+  const threshold = thresholdFlag === undefined ? 0.01 : (plan.threshold ?? 0.01);
+  const versions = plan.versions.slice(plan.good, plan.bad + 1).map((v) => ({
+    name: v.name,
+    folder: v.materialise ? v.materialise() : v.folder,
+  }));
+  const started = performance.now();
+  const verdict = await searchInstructions(versions, { threshold, seed: 1, scale: 0.2 });
+  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  const pct = (x: number) => `${x >= 0 ? "+" : ""}${(x * 100).toFixed(2)}%`;
+  console.log(
+    `== perf bisect by instructions: ${versions.length} versions, threshold ${pct(threshold)} ` +
+      `per operation kind, core stream seed 1 scale 0.2`,
+  );
+  if (verdict.firstSlower) {
+    const c = verdict.change!;
+    console.log(
+      `first slower version: ${verdict.firstSlower} (last good: ${verdict.lastGood}) ` +
+        `[${verdict.deterministic ? "confident" : "not confident: counts did not repeat"}]`,
+    );
+    console.log(
+      `  ${c.kind}: ${c.before.toLocaleString("en-US")} -> ${c.after.toLocaleString("en-US")} ` +
+        `instructions (${pct(c.change)})`,
+    );
+  } else {
+    console.log(`no version executes more than ${pct(threshold)} more instructions in any kind`);
+  }
+  for (const s of verdict.skipped) console.log(`  skipped ${s.version}: ${s.reason}`);
+  console.log(
+    `counted: ${verdict.counted.map((c) => c.version).join(", ")}; wall time ${seconds} s`,
+  );
+  if (!values["no-record"] && verdict.counted.length > 0) {
+    const record = instructionRecord(verdict.counted, { seed: 1, scale: 0.2 }, new Date());
+    console.log(`record: ${await saveRecord(record, values.records ?? RUNS_DIR)}`);
+  }
+  return verdict.deterministic ? 0 : EXIT.notConfident;
 }
 
 if (import.meta.main) Deno.exit(await bisectMain(Deno.args));

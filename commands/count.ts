@@ -11,7 +11,8 @@
  * @module
  */
 
-import { countVersions } from "../bench/instructions.ts";
+import { countVersions, instructionRecord } from "../bench/instructions.ts";
+import { saveRecord } from "../results/store.ts";
 import {
   defineCommand,
   integerFlag,
@@ -32,12 +33,15 @@ version's replay driver under valgrind's callgrind, and prints the instructions 
 kind, with each version's change against the first. Instructions are not time: they repeat
 exactly from run to run, so small changes show, but a load that waits on memory costs time and
 no instructions. TypeScript versions are refused. Default versions: kernel-6.1,kernel-6.12.
+The counts are saved as a bench record (unit "instructions") that compare, history and report
+read; --no-record skips it.
 Exit codes: 0 done, 2 bad input or a version that cannot be counted.`,
   options: {
     versions: { type: "string", default: "kernel-6.1,kernel-6.12" },
     seed: { type: "string" },
     scale: { type: "string" },
     json: { type: "boolean", default: false },
+    "no-record": { type: "boolean", default: false },
   },
   conventions: UNIX_TOOL,
 });
@@ -61,7 +65,11 @@ async function main({ values }: ParsedCommand<typeof COMMAND.options>): Promise<
   if (!Number.isFinite(scale) || scale <= 0 || scale > 100) {
     throw new UsageError(`--scale wants a number above 0 and at most 100, got "${values.scale}"`);
   }
+  const startedAt = new Date();
   const results = await countVersions(splitList(values.versions, "--versions"), { seed, scale });
+  const saved = values["no-record"]
+    ? undefined
+    : await saveRecord(instructionRecord(results, { seed, scale }, startedAt));
   if (values.json) {
     console.log(JSON.stringify({ seed, scale, results }, null, 2));
     return 0;
@@ -90,6 +98,7 @@ async function main({ values }: ParsedCommand<typeof COMMAND.options>): Promise<
     });
     console.log(`${kind.padEnd(9)}${cells.join("")}`);
   }
+  if (saved) console.log(`record: ${saved}`);
   return first.deterministic ? 0 : 3;
 }
 

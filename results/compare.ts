@@ -22,6 +22,17 @@
 import type { Better, SampleSet } from "./record.ts";
 import { mannWhitneyU, median, quantile } from "./stats.ts";
 
+/**
+ * The unit of instruction counts (valgrind's callgrind), which repeat exactly from run to run.
+ *
+ * @example
+ * ```ts
+ * import { INSTRUCTIONS_UNIT } from "./compare.ts";
+ * console.log(INSTRUCTIONS_UNIT); // instructions
+ * ```
+ */
+export const INSTRUCTIONS_UNIT = "instructions";
+
 /** How a benchmark moved between the two sides. */
 export type Change =
   | "better"
@@ -137,9 +148,12 @@ export function compareSamples(
       p = mannWhitneyU(a.values, b.values).p;
       const improved = any.better === "lower" ? ratio < 1 : ratio > 1;
       const beyond = Math.abs(ratio - 1) > threshold;
+      // Instruction counts repeat exactly: a change beyond the threshold needs no rank test.
+      const exact = any.unit === INSTRUCTIONS_UNIT;
       if (!beyond) change = "unchanged";
-      else if (p >= alpha || overlap(beforeSummary!, afterSummary!)) change = "not-significant";
-      else change = improved ? "better" : "worse";
+      else if (!exact && (p >= alpha || overlap(beforeSummary!, afterSummary!))) {
+        change = "not-significant";
+      } else change = improved ? "better" : "worse";
     }
     return {
       ...base,
@@ -216,6 +230,8 @@ export function summarize(values: readonly number[]): SideSummary {
  */
 export function formatValue(value: number, unit: string): string {
   if (!Number.isFinite(value)) return "n/a";
+  // Counts are exact: rounding to three digits would hide the 1% they are there to show.
+  if (unit === INSTRUCTIONS_UNIT) return `${Math.round(value).toLocaleString("en-US")} ${unit}`;
   if (unit === "ns/op" || unit === "ns") {
     const scales: [number, string][] = [[1e9, "s"], [1e6, "ms"], [1e3, "µs"], [1, "ns"]];
     const [div, name] = scales.find(([d]) => Math.abs(value) >= d) ?? [1, "ns"];

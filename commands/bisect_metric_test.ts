@@ -1,0 +1,21 @@
+import assert from "node:assert/strict";
+import { runCommandFile } from "./test_support.ts";
+
+Deno.test("bisect --metric: instructions are refused for TypeScript versions, unknown metrics too", async () => {
+  const ts = await runCommandFile("bisect.ts", [
+    "--mode",
+    "perf",
+    "--metric",
+    "instructions",
+    "--no-record",
+  ]);
+  assert.equal(ts.code, 2);
+  assert.match(
+    ts.stderr,
+    /^bisect: --metric instructions is for C \(kernel\) versions; v1\.0\.0 is TypeScript/,
+  );
+  assert.equal(ts.stderr.trim().split("\n").length, 1);
+  const odd = await runCommandFile("bisect.ts", ["--metric", "cycles", "--no-record"]);
+  assert.equal(odd.code, 2);
+  assert.match(odd.stderr, /unknown --metric "cycles" \(want time or instructions\)/);
+});
