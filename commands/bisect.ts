@@ -40,6 +40,7 @@ import { RUNS_DIR, saveRecord } from "../results/store.ts";
 import { defineCommand, type ParsedCommand, runCommand, UsageError } from "./cli.ts";
 import { versionKind } from "../core/loader.ts";
 import { searchInstructions } from "../bisect/instruction_search.ts";
+import { staleVersions, warnStale } from "./stale_versions.ts";
 import { instructionRecord } from "../bench/instructions.ts";
 import { checkLayout, PROBE_FLAGS, probePlanArgs } from "./probe_flags.ts";
 
@@ -88,6 +89,8 @@ slower than the last good one (perf mode) in the ordered history of a manifest.
                         than --threshold (default 1% here) more instructions
   --records DIR         where the JSON record goes (default results/runs)
   --no-record           do not write a record
+  --strict              refuse frozen versions whose files no longer match their manifest
+                        hash (default: a warning on stderr, noted in the record)
   --quiet               no progress line even on a terminal
   -h, --help            this text
 
@@ -156,6 +159,8 @@ async function bisect({ values }: ParsedCommand<typeof COMMAND.options>): Promis
     confidence: values.confidence,
   }, checkLayout);
 
+  const stale = staleVersions(plan.versions.map((v) => v.name), values.manifest);
+  warnStale("bisect", stale, values.strict);
   const counted = byInstructions && plan.modes.includes("perf");
   if (counted) {
     for (const v of plan.versions.slice(plan.good, plan.bad + 1)) {
@@ -175,7 +180,11 @@ async function bisect({ values }: ParsedCommand<typeof COMMAND.options>): Promis
     progress.done();
     console.log(formatReport(report));
     if (!values["no-record"]) {
-      const path = await saveRecord(buildRecord(recordInput(report)), values.records ?? RUNS_DIR);
+      const record = buildRecord(recordInput(report));
+      const noted = stale.length === 0
+        ? record
+        : { ...record, parameters: { ...record.parameters, staleVersions: stale } };
+      const path = await saveRecord(noted, values.records ?? RUNS_DIR);
       console.log(`record: ${path}`);
     }
     code = verdictExitCode(report);

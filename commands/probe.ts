@@ -28,6 +28,7 @@
  */
 
 import { MANIFEST_PATH, readManifest, versionFolder } from "../core/loader.ts";
+import { staleVersions, warnStale } from "./stale_versions.ts";
 import {
   buildSettings,
   compareVersions,
@@ -53,6 +54,7 @@ Probes one version; the exit code follows git bisect run (0 good, 1 bad, 125 ski
                         git:REV, the folder as it was at a commit (MAPLE_GIT_REPO and
                         MAPLE_GIT_PATH name another repository or folder; default head)
   --manifest PATH       manifest that names the versions (default core/manifest.json)
+  --strict          refuse a frozen version edited since it was frozen (default: warn)
   --stressor NAME       workload, repeatable (default fork)
   --layout L            layout, repeatable (default: the bisect's crash layouts)
   --seed N              seed, repeatable (default 1 and 2)
@@ -130,6 +132,8 @@ async function probe({ values }: ParsedCommand<typeof COMMAND.options>): Promise
   };
   const version = resolveVersion(values.version);
   const baseline = values.baseline === undefined ? undefined : resolveVersion(values.baseline);
+  const names = [values.version, ...(values.baseline === undefined ? [] : [values.baseline])];
+  warnStale("probe", staleVersions(names, values.manifest), values.strict);
   const repeat = values.repeat === undefined ? 1 : Number(values.repeat);
   if (!Number.isSafeInteger(repeat) || repeat < 1) {
     throw new UsageError(`--repeat wants an integer >= 1, got "${values.repeat}"`);

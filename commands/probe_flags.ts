@@ -32,6 +32,7 @@ import type { ParsedFlags } from "./cli.ts";
  */
 export const PROBE_FLAGS = {
   manifest: { type: "string" },
+  strict: { type: "boolean", default: false },
   stressor: { type: "string", multiple: true },
   layout: { type: "string", multiple: true },
   seed: { type: "string", multiple: true },

@@ -16,6 +16,7 @@ import { KERNEL_MANIFEST_PATH, MANIFEST_PATH, readManifest, versionNames } from 
 import { type CaseRunner, formatReplay, readCase, replayCase } from "../bisect/fuzz/mod.ts";
 import { defineCommand, type ParsedCommand, runCommand, STRESS_NG, UsageError } from "./cli.ts";
 import { caseRunners } from "./case_files.ts";
+import { staleVersions, warnStale } from "./stale_versions.ts";
 
 const HELP =
   `usage: deno task replay CASE.json [--version V | --all [--manifest FILE]] [--in-process]
@@ -25,6 +26,7 @@ const HELP =
   --manifest F   the manifest for --all (default: the one that lists the case's version,
                  e.g. core/kernel-manifest.json for a case found on kernel-6.1-undercount)
   --in-process   run in this process (faster, no time or memory limits)
+  --strict       refuse frozen versions edited since they were frozen (default: warn)
   -h, --help     this text
 
 exit: 0 replayed (whatever the outcomes), 1 bad input`;
@@ -36,6 +38,7 @@ const COMMAND = defineCommand({
     version: { type: "string", multiple: true },
     all: { type: "boolean", default: false },
     manifest: { type: "string" },
+    strict: { type: "boolean", default: false },
     "in-process": { type: "boolean", default: false },
   },
   allowPositionals: true,
@@ -65,6 +68,7 @@ async function replay(
   const versions = values.all
     ? versionNames(readManifest(values.manifest ?? manifestListing(file.version)))
     : values.version ?? [file.version];
+  warnStale("replay", staleVersions(versions, values.manifest), values.strict);
   const runnerOf = caseRunners({ inProcess: values["in-process"], jobs: 1 });
   const runners = new Map<string, CaseRunner>();
   for (const version of versions) runners.set(version, await runnerOf(version));
