@@ -203,6 +203,11 @@ export class BigNode {
     this.count = n;
   }
 
+  /** Append every entry of `other`. */
+  pushAll(other: BigNode): void {
+    for (let i = 0; i < other.count; i++) this.push(other.slots[i], other.pivots[i], other.gaps[i]);
+  }
+
   /** Lower bound of entry `i`. */
   lo(i: number): number {
     return i > 0 ? this.pivots[i - 1] + 1 : this.min;

@@ -3,20 +3,29 @@
  *
  * A write that cannot be done inside one node puts the new data of its level in a big node,
  * which replaces every node from the left path's node to the right path's node at that depth
- * (one node for a split or rebalance, a run of nodes for a spanning store). Each round:
+ * (one node for a split or rebalance, a run of nodes for a spanning store). The kernel has
+ * two such loops, and their shapes differ, so there are two modes:
  *
- * 1. **Rebalance**: a level that would leave a non-right-most node under-filled pulls in the
- *    whole next node at its depth (a sibling or a cousin) — the right path moves to it.
- * 2. **Split**: a level too big for one node first tries to push data into a sibling with
- *    room (left, then right; the ripple then stops at the parent), else cuts in two or three
- *    (split.ts). Bulk mode cuts left-favouring.
- * 3. The new nodes, plus the parent's slots left of the left path and right of the right
- *    path, become the next level's big node. Everything in between is dropped.
+ * - **Split** (`mas_split`): a level too big for one node first tries to push data into a
+ *   sibling with room (left, then right; the ripple then stops at the parent), else cuts in
+ *   two (split.ts; bulk mode cuts left-favouring). It stops at the first level that fits.
+ * - **Balance** (`mas_spanning_rebalance`, for rebalances and spanning stores): a level is
+ *   cut in one, two or three, never pushed. A level with `mt_min_slots` entries or fewer
+ *   that does not cover the whole index space takes in the whole nearest node at its depth,
+ *   once: the kernel looks one ancestor up at a time, right before left, so the node taken
+ *   may be a sibling or a cousin on either side. Right-most nodes are not spared (only the
+ *   validator spares them). A rebalance first takes in its nearest node whatever its count
+ *   (`mas_rebalance`), then checks like any level.
  *
- * It stops when one new node exactly replaces one old node (linked into the parent in place)
- * or at the root (a new root above two or three nodes, or a root collapsing while it has a
- * single child). Nothing in the tree changes before that final link, and every node comes
- * from the pool requested up front, so a pool that runs dry leaves the tree as it was.
+ * Each round, the new nodes plus the parent's slots left of the left path and right of the
+ * right path become the next level's big node; everything in between is dropped. It stops
+ * when one new node exactly replaces one old node (linked into the parent in place) or at the
+ * root (a new root above two or three nodes). In balance mode the kernel rebuilds every
+ * ancestor up to the root, which changes nothing unless one of them is under-filled, so the
+ * rebuild goes on past a one-for-one level only then; and a single node that covers the
+ * whole index space becomes the root at once (the tree shrinks). Nothing in the tree changes
+ * before the final link, and every node comes from the pool requested up front, so a pool
+ * that runs dry leaves the tree as it was.
  *
  * @example
  * ```ts
@@ -32,7 +41,7 @@ import type { NodePool } from "./allocator.ts";
 import { MAX, type TreeCore, type WriteCase } from "./core.ts";
 import { updateGaps } from "./gaps.ts";
 import { ABSORBED, type Arena, KIND, LEAF, minSlotsOf, slotsOf, STRIDE } from "./node.ts";
-import { type BigNode, nextNode, slotMax, slotMin } from "./path.ts";
+import { type BigNode, nextNode, prevNode, slotMax, slotMin } from "./path.ts";
 import {
   bulkSplit,
   fillNode,
@@ -186,23 +195,31 @@ function buildLevel(core: TreeCore, pool: NodePool, b: BigNode, kind: number, k:
   }
 }
 
+/** Rebuild modes (see the module doc). */
+export const SPLIT = 0;
+/** Balance mode for a spanning store. */
+export const SPANNING = 1;
+/** Balance mode for a rebalance: takes in a sibling first. */
+export const REBALANCE = 2;
+
 /**
  * Rebuild from `depth` (whose data is in `core.big`, replacing `left.node[depth]` ..
- * `right.node[depth]`) up to where the change is absorbed. Replaced nodes are collected in
- * `core.freed` and handed back by the caller after the commit.
+ * `right.node[depth]`) up to where the change is absorbed, in `mode`. Replaced nodes are
+ * collected in `core.freed` and handed back by the caller after the commit.
  */
 export function rebuild(
   core: TreeCore,
   pool: NodePool,
   depth: number,
   bulk: boolean,
+  mode: number,
 ): RebuildResult {
   result.first = null;
   result.bulkLeafSplit = false;
   absorbedCount = 0;
   takenCount = 0;
   try {
-    rebuildLevels(core, pool, depth, bulk);
+    rebuildLevels(core, pool, depth, bulk, mode);
   } catch (error) {
     // Nothing was linked: give back what was taken, forget what was marked.
     const a = core.arena;
@@ -217,7 +234,13 @@ export function rebuild(
   return result;
 }
 
-function rebuildLevels(core: TreeCore, pool: NodePool, depth: number, bulk: boolean): void {
+function rebuildLevels(
+  core: TreeCore,
+  pool: NodePool,
+  depth: number,
+  bulk: boolean,
+  mode: number,
+): void {
   const a = core.arena;
   const lp = core.left;
   const rp = core.right;
@@ -226,25 +249,25 @@ function rebuildLevels(core: TreeCore, pool: NodePool, depth: number, bulk: bool
   let nb = core.big2;
   absorb(a, lp.node[depth]);
   if (rp.node[depth] !== lp.node[depth]) absorb(a, rp.node[depth]);
+  if (mode === REBALANCE) {
+    // `mas_rebalance` takes in the next sibling under the same parent, or else the previous
+    // one: the nearest node, as every node below the root has a sibling.
+    result.first = "rebalance";
+    if (takeNearest(core, b, nb, depth) !== b) [b, nb] = [nb, b];
+  }
   for (let d = depth;; d--) {
     const kind = d === core.leafDepth ? LEAF : core.internalKind;
-    const minCount = minSlotsOf(kind) + 1;
-    // 1. Rebalance: a non-right-most level may not end up under-filled.
-    while (d > 0 && b.count < minCount && b.max !== MAX) {
-      if (!nextNode(a, rp, d)) throw new Error("no neighbour to rebalance with");
-      const next = rp.node[d];
-      absorb(a, next);
-      b.pushFrom(a, next, 0, a.piv[next * STRIDE], rp.max[d]);
-      b.max = rp.max[d];
-      if (result.first === null) result.first = "rebalance";
+    // 1. Balance mode: an under-filled level takes in its nearest neighbour, once.
+    if (mode !== SPLIT && d > 0 && b.count <= minSlotsOf(kind)) {
+      if (takeNearest(core, b, nb, d) !== b) [b, nb] = [nb, b];
     }
     if (d === 0) {
       finishAtRoot(core, pool, b, kind, bulk);
       return;
     }
-    // 2. Split, preferring a push into a sibling with room.
+    // 2. Cut the level; split mode prefers a push into a sibling with room.
     let k: number;
-    if (b.count > slotsOf(kind) && lp.node[d] === rp.node[d] && !needsThreeWay(b, kind)) {
+    if (mode === SPLIT && b.count > slotsOf(kind) && !needsThreeWay(b, kind)) {
       if (tryPush(core, b, nb, kind, d, true)) {
         [b, nb] = [nb, b];
         k = 2;
@@ -261,16 +284,26 @@ function rebuildLevels(core: TreeCore, pool: NodePool, depth: number, bulk: bool
     }
     if (k > 1 && result.first === null) result.first = "split";
     buildLevel(core, pool, b, kind, k);
-    // 3a. One node for one node: link it in place and stop.
-    if (k === 1 && lp.node[d] === rp.node[d]) {
-      const parent = lp.node[d - 1];
-      drop(a, lp.node[d], freed);
-      a.slots[parent * STRIDE + lp.off[d - 1]] = built[0];
-      lp.node[d] = built[0];
-      if (core.allocRange) updateGaps(a, lp, d);
-      return;
+    if (k === 1) {
+      // 3a. One node for the whole index space is the new root (balance mode only: a
+      // split's levels never cover everything below the root).
+      if (b.min === 0 && b.max === MAX) {
+        newRootAt(core, d);
+        b.clearRefs();
+        return;
+      }
+      // 3b. One node for one node: link it in place and stop, unless balance mode has an
+      // under-filled ancestor to reach.
+      if (lp.node[d] === rp.node[d] && (mode === SPLIT || !thinAncestor(core, d))) {
+        const parent = lp.node[d - 1];
+        drop(a, lp.node[d], freed);
+        a.slots[parent * STRIDE + lp.off[d - 1]] = built[0];
+        lp.node[d] = built[0];
+        if (core.allocRange) updateGaps(a, lp, d);
+        return;
+      }
     }
-    // 3b. Otherwise the parents' level becomes the next big node.
+    // 3c. Otherwise the parents' level becomes the next big node.
     const pl = lp.node[d - 1];
     const lo = lp.off[d - 1];
     const pr = rp.node[d - 1];
@@ -294,7 +327,84 @@ function rebuildLevels(core: TreeCore, pool: NodePool, depth: number, bulk: bool
   }
 }
 
-/** The level covering the whole index space: it becomes the root. */
+/**
+ * Take in the nearest node at depth `d` (`mast_spanning_rebalance`): climb both paths one
+ * ancestor at a time and use the first that has a node to the right of the right path, or
+ * else to the left of the left path. Returns the big node now holding the level; `b` itself
+ * when the level spans its whole depth and there is nothing to take.
+ */
+function takeNearest(core: TreeCore, b: BigNode, nb: BigNode, d: number): BigNode {
+  const a = core.arena;
+  const lp = core.left;
+  const rp = core.right;
+  const piv = a.piv;
+  for (let j = d - 1; j >= 0; j--) {
+    if (rp.off[j] < piv[rp.node[j] * STRIDE]) {
+      nextNode(a, rp, d);
+      return takeRight(core, b, d);
+    }
+    if (lp.off[j] > 0) {
+      prevNode(a, lp, d);
+      return takeLeft(core, b, nb, d);
+    }
+  }
+  return b;
+}
+
+/** Append the node the right path now points at (depth `d`) to `b`. */
+function takeRight(core: TreeCore, b: BigNode, d: number): BigNode {
+  const a = core.arena;
+  const rp = core.right;
+  const node = rp.node[d];
+  absorb(a, node);
+  b.pushFrom(a, node, 0, a.piv[node * STRIDE], rp.max[d]);
+  b.max = rp.max[d];
+  return b;
+}
+
+/** Put the node the left path now points at (depth `d`) in front of `b`, in `nb`. */
+function takeLeft(core: TreeCore, b: BigNode, nb: BigNode, d: number): BigNode {
+  const a = core.arena;
+  const lp = core.left;
+  const node = lp.node[d];
+  absorb(a, node);
+  nb.start(lp.min[d], b.max);
+  nb.pushFrom(a, node, 0, a.piv[node * STRIDE], lp.max[d]);
+  nb.pushAll(b);
+  b.clearRefs();
+  return nb;
+}
+
+/**
+ * Whether an ancestor of level `d` below the root is under-filled. The kernel's balance loop
+ * rebuilds every ancestor and would take in a neighbour there; only right-most nodes can be
+ * in that state, since the validator spares them alone.
+ */
+function thinAncestor(core: TreeCore, d: number): boolean {
+  const a = core.arena;
+  const lp = core.left;
+  const min = minSlotsOf(core.internalKind);
+  for (let e = d - 1; e >= 1; e--) if (a.piv[lp.node[e] * STRIDE] < min) return true;
+  return false;
+}
+
+/**
+ * The single node just built at depth `d` covers the whole index space: it becomes the root
+ * and the levels above it go. Every node of depth `d` was in the replaced run, so dropping
+ * the old root frees exactly what the write replaced.
+ */
+function newRootAt(core: TreeCore, d: number): void {
+  drop(core.arena, core.left.node[0], core.freed);
+  core.root = built[0];
+  core.height -= d;
+  normalizeRoot(core);
+}
+
+/**
+ * The root's level: it fits in one node, the new root, or is cut in two or three under a new
+ * root (the tree grows by one level). It always has two children or more here: a level
+ * below that is one node for the whole index space became the root already (newRootAt).
+ */
 function finishAtRoot(
   core: TreeCore,
   pool: NodePool,
@@ -303,44 +413,23 @@ function finishAtRoot(
   bulk: boolean,
 ): void {
   const a = core.arena;
-  const freed = core.freed;
-  const oldRoot = core.left.node[0];
+  const k = plan(b, kind, bulk);
+  if (k > 1 && result.first === null) result.first = "split";
+  buildLevel(core, pool, b, kind, k);
+  let root = built[0];
   let height = core.height;
-  if (kind !== LEAF && b.count === 1) {
-    // A root with one child gives way to the child, as often as needed.
-    let root = b.slots[0] as number;
-    height--;
-    while ((a.meta[root] & KIND) !== LEAF && a.piv[root * STRIDE] === 0) {
-      freed.push(root);
-      root = a.slots[root * STRIDE] as number;
-      height--;
-    }
-    drop(a, oldRoot, freed);
-    core.root = root;
-    core.height = height;
-  } else if (kind === LEAF && b.count === 1 && b.slots[0] === undefined) {
-    drop(a, oldRoot, freed);
-    core.root = 0;
-    core.height = 0;
-  } else {
-    const k = plan(b, kind, bulk);
-    if (k > 1 && result.first === null) result.first = "split";
-    buildLevel(core, pool, b, kind, k);
-    let root = built[0];
-    if (k > 1) {
-      // The root split: a new root above the pieces (the tree grows by one level).
-      const nb = b === core.big ? core.big2 : core.big;
-      nb.start(0, MAX);
-      for (let i = 0; i < k; i++) nb.push(built[i], builtMax[i], builtGap[i]);
-      root = take(pool);
-      fillNode(a, root, core.internalKind, nb, 0, k - 1, core.allocRange);
-      nb.clearRefs();
-      height++;
-    }
-    drop(a, oldRoot, freed);
-    core.root = root;
-    core.height = height;
+  if (k > 1) {
+    const nb = b === core.big ? core.big2 : core.big;
+    nb.start(0, MAX);
+    for (let i = 0; i < k; i++) nb.push(built[i], builtMax[i], builtGap[i]);
+    root = take(pool);
+    fillNode(a, root, core.internalKind, nb, 0, k - 1, core.allocRange);
+    nb.clearRefs();
+    height++;
   }
+  drop(a, core.left.node[0], core.freed);
+  core.root = root;
+  core.height = height;
   b.clearRefs();
   normalizeRoot(core);
 }

@@ -68,11 +68,14 @@ export function needsThreeWay(big: BigNode, kind: number): boolean {
   return kind === LEAF && bEnd >= 2 * slots - 1 && big.slots[bEnd >> 1] === undefined;
 }
 
-/** The two cuts of a three-way split. */
+/**
+ * The two cuts of a three-way split: a third and two thirds of the last index, each moved
+ * off an empty slot (`mab_calc_split`); the right node gets what the rounding leaves over.
+ */
 export function threeWaySplit(big: BigNode, kind: number, out: Int32Array): void {
   const third = Math.floor((big.count - 1) / 3);
   out[0] = noNullSplit(big, third, kind);
-  out[1] = noNullSplit(big, 2 * third + 1, kind);
+  out[1] = noNullSplit(big, 2 * third, kind);
 }
 
 /**

@@ -11,6 +11,10 @@
  *   ranges are never adjacent (facts §1.4);
  * - empty written up to the end of a leaf that is not the last one is a spanning store, so
  *   it can merge with an empty range at the start of the next leaf;
+ * - a spanning store takes in the leaf holding `last + 1`, as far as the node where the
+ *   write spans reaches, so the shapes after it are the kernel's;
+ * - a leaf that would keep `mt_min_slots` entries or fewer rebalances, the right-most one
+ *   too: only the validator spares right-most nodes, the kernel's write path does not;
  * - a case that needs nodes requests them from the pool before anything changes: a split
  *   what it can take given the lowest ancestor with room (at most 1 + 2h; 6.16's "vacant
  *   height", facts §6.5), rebalance and spanning store their worst case 1 + 3h, root expand 1
@@ -33,7 +37,7 @@ import { MAX, type TreeCore, type WriteCase } from "./core.ts";
 import { updateGaps } from "./gaps.ts";
 import { LEAF, minSlotsOf, slotsOf, STRIDE } from "./node.ts";
 import { asDouble, walkTo } from "./path.ts";
-import { normalizeRoot, rebuild } from "./rebuild.ts";
+import { normalizeRoot, REBALANCE, rebuild, SPANNING, SPLIT } from "./rebuild.ts";
 import { fillNode } from "./split.ts";
 
 /** The classified write, shared by `preallocate` (which only needs `request`). */
@@ -117,8 +121,19 @@ export function planWrite(
       index = lo;
     }
   }
-  // Right edge: look at the slot after the write when writing empty (it may merge).
-  const rIndex = empty && last < MAX ? last + 1 : last;
+  // Right edge: look at the slot after the write when writing empty (it may merge), and
+  // after any write that leaves the leaf: a spanning store takes in the leaf holding
+  // `last + 1` even when `last` ends a leaf (`mas_wr_spanning_store`). That walk starts at
+  // the node where the write was found to span, which holds `last`: when `last` ends that
+  // node too (an ancestor's max), it stops at the leaf holding `last`. (An empty write
+  // spans as soon as a slot ends at `last`, so its node always reaches past `last`.)
+  let rIndex = last;
+  if (last < MAX && (empty || last > lmax)) {
+    rIndex = last + 1;
+    for (let d = ld - 1; !empty && d >= 0 && lp.max[d] <= last; d--) {
+      if (lp.max[d] === last) rIndex = last;
+    }
+  }
   let rb = lb;
   let s: number;
   let rmin = lmin;
@@ -142,7 +157,7 @@ export function planWrite(
   if (rIndex === last) {
     offR = s;
     tail = last < sHi;
-  } else if (slots[rb + s] === undefined) {
+  } else if (empty && slots[rb + s] === undefined) {
     last = sHi;
     offR = s;
     tail = false;
@@ -176,10 +191,9 @@ export function planWrite(
     plan.kind = "append";
   } else if (offR === offL + 1 && newCount === end + 1 && head !== tail) {
     plan.kind = "slot-store";
-  } else if (
-    newCount <= slotsOf(LEAF) &&
-    (h === 1 || newCount - 1 >= minSlotsOf(LEAF) || lmax === MAX || bulk)
-  ) {
+  } else if (newCount <= slotsOf(LEAF) && (h === 1 || newCount - 1 >= minSlotsOf(LEAF) || bulk)) {
+    // The right-most leaf is not spared: with `mt_min_slots` entries or fewer it rebalances
+    // (`mas_commit_b_node`), though the validator would accept it under-filled.
     plan.kind = "node-store";
   } else if (newCount > slotsOf(LEAF)) {
     plan.kind = "split";
@@ -329,8 +343,9 @@ export function write(
       const spanning = p.kind === "spanning";
       fillLeafBig(core, spanning, value);
       if (!spanning) core.right.copyFrom(core.left, ld);
+      const mode = spanning ? SPANNING : p.kind === "rebalance" ? REBALANCE : SPLIT;
       try {
-        const r = rebuild(core, pool, ld, bulk);
+        const r = rebuild(core, pool, ld, bulk, mode);
         if (!spanning && r.first !== null) lastWrite.kind = r.first;
         lastWrite.bulkLeafSplit = r.bulkLeafSplit;
       } finally {
