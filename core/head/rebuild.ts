@@ -435,25 +435,17 @@ function finishAtRoot(
 }
 
 /**
- * Keep invariant 9 (facts §4): a tree whose only entry is at `[0, 0]` holds it in the root
- * pointer, without a node.
+ * A height-1 tree whose leaf holds one empty slot is the empty tree. (A lone `[0, 0]` entry
+ * left in a leaf stays there: the kernel goes back to a node-less tree only when a store
+ * covers `[0, MAX_INDEX]`, so facts §4's invariant 9 holds for stores into an empty tree
+ * only.)
  */
 export function normalizeRoot(core: TreeCore): void {
   const root = core.root;
   if (root === 0 || core.height !== 1) return;
   const a = core.arena;
   const b = root * STRIDE;
-  const end = a.piv[b];
-  if (end === 0 && a.slots[b] === undefined) {
-    core.freed.push(root);
-    core.root = 0;
-    core.height = 0;
-    return;
-  }
-  if (
-    end === 1 && a.piv[b + 1] === 0 && a.slots[b] !== undefined && a.slots[b + 1] === undefined
-  ) {
-    core.rootValue = a.slots[b];
+  if (a.piv[b] === 0 && a.slots[b] === undefined) {
     core.freed.push(root);
     core.root = 0;
     core.height = 0;

@@ -58,13 +58,6 @@ export function validateTree(core: TreeCore): void {
     fail("root-entry", "root", -1, "a root node and a root entry at once");
   }
   if (core.height < 1) fail("height", "root", -1, `root node but height ${core.height}`);
-  const rb = root * STRIDE;
-  if (
-    core.height === 1 && a.piv[rb] === 1 && a.piv[rb + 1] === 0 && a.slots[rb] !== undefined &&
-    a.slots[rb + 1] === undefined
-  ) {
-    fail("root-entry", "root", 0, "a lone [0, 0] entry must live without a node");
-  }
   const walk: Walk = { seen: new Set(), prevEmpty: false, nextIndex: 0 };
   checkNode(core, a, root, "root", 0, 0, MAX_INDEX, walk);
   if (walk.nextIndex !== MAX_INDEX + 1) {

@@ -82,16 +82,3 @@ Deno.test("validate: data past end", () => {
   a.piv[b + 1 + 14] = 0;
   expectRule(t, "unused-slot");
 });
-
-Deno.test("validate: a lone [0, 0] entry held in a node", () => {
-  const t = new MapleTreeImpl<number>();
-  t.store(0, 0, 1);
-  t.store(5, 5, 2);
-  const a = t.core.arena;
-  const b = t.core.root * STRIDE;
-  a.slots[b + 2] = undefined;
-  a.slots[b + 1] = undefined;
-  a.piv[b + 2] = 0;
-  a.piv[b] = 1;
-  expectRule(t, "root-entry");
-});

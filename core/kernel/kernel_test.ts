@@ -138,3 +138,23 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "kernel-6.1: a cursor's bulk load stays in bulk mode until destroy",
+  ignore: gate.skip,
+  async fn() {
+    const tree = (await kernel61()).createTree<number>({ allocRange: true });
+    const cursor = tree.cursor();
+    cursor.expectedEntries(100);
+    const promised = tree.allocatorStats().allocations;
+    for (let i = 0; i < 100; i++) {
+      cursor.setRange(10 * i, 10 * i + 5);
+      cursor.store(i + 1);
+    }
+    assert.equal(tree.allocatorStats().allocations, promised, "every node came from the pool");
+    cursor.destroy();
+    tree.validate();
+    assert.equal(tree.count(), 100);
+    assert.equal(tree.allocatorStats().live, tree.nodeCounts().total);
+  },
+});

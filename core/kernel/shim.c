@@ -905,15 +905,12 @@ static int cursor_store(struct mb_cursor *c, double id)
 {
 	int ret;
 
-	if (c->mas.mas_flags & MA_STATE_PREALLOC) {
-		mb_charge_to(&c->tree->account);
-		mas_store_prealloc(&c->mas, entry_in(id));
-		mb_charge_to(NULL);
-		return 0;
-	}
 #ifdef MA_STATE_BULK
+	/*
+	 * Bulk mode draws on the expected-entries pool, which a destroy would end. Checked
+	 * first: mas_expected_entries sets MA_STATE_PREALLOC as well as MA_STATE_BULK.
+	 */
 	if (c->mas.mas_flags & MA_STATE_BULK) {
-		/* Bulk mode draws on the expected-entries pool, which a destroy would end. */
 		mb_charge_to(&c->tree->account);
 		mas_store(&c->mas, entry_in(id));
 		ret = mas_is_err(&c->mas) ? xa_err(c->mas.node) : 0;
@@ -921,6 +918,12 @@ static int cursor_store(struct mb_cursor *c, double id)
 		return ret;
 	}
 #endif
+	if (c->mas.mas_flags & MA_STATE_PREALLOC) {
+		mb_charge_to(&c->tree->account);
+		mas_store_prealloc(&c->mas, entry_in(id));
+		mb_charge_to(NULL);
+		return 0;
+	}
 	/*
 	 * Walk from the root: the state may still point at a node an earlier write of this
 	 * cursor replaced (6.1's store set-up reuses mas->node), as every mtree_* call does.
