@@ -29,10 +29,13 @@ import type { Better, SampleSet } from "../results/record.ts";
 export interface BenchCase {
   /** `group/name`, e.g. `core/load-random`. */
   readonly name: string;
-  /** `core` or `workloads`. */
+  /** `core`, `workloads` or `shape`. */
   readonly group: string;
-  /** `ns/op` (time per call) or `ops/s` (calls, times `opsPerCall`, per second). */
-  readonly unit: "ns/op" | "ops/s";
+  /**
+   * `ns/op` (time per call), `ops/s` (calls, times `opsPerCall`, per second), or, for a case
+   * with a `count`, what it counts (`nodes`, `levels`).
+   */
+  readonly unit: "ns/op" | "ops/s" | "nodes" | "levels";
   readonly better: Better;
   /** Build the state for one version; returns the operation that one timed call runs. */
   setup(module: MapleModule): () => unknown;
@@ -43,6 +46,11 @@ export interface BenchCase {
    * reported as ns per entry, as the kernel's figures are); default 1.
    */
   readonly entriesPerCall?: number;
+  /**
+   * A figure that is counted, not timed (the tree's nodes after a fixed workload): when
+   * present, the case records this one value and `setup` is not timed.
+   */
+  readonly count?: (module: MapleModule) => number;
 }
 
 /** How long to measure. */
@@ -86,6 +94,11 @@ export async function measureCases(
     await new Promise((resolve) => setTimeout(resolve, 0));
     const base = { benchmark: c.name, version, unit: c.unit, better: c.better };
     try {
+      if (c.count) {
+        // A count is exact: one value per run, the same on every run of the same code.
+        sets.push({ ...base, values: [c.count(module)] });
+        continue;
+      }
       const op = c.setup(module);
       warmUp(op, options.quick ? QUICK_WARM_UP_MS : WARM_UP_MS);
       const stats = await measure(op, {

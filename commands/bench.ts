@@ -37,7 +37,10 @@ Options:
   --git GOOD..BAD  measure the first-parent commits of the range instead, one record per
                    commit, skipping commits a record already holds (as asv's --skip-existing)
   --every K        with --git: every K-th commit of the range, and always the last (default 1)
-  --repo DIR       with --git: the repository (default: this suite's checkout)
+  --tags           with --git: only the tagged commits of the range (a kernel checkout's
+                   releases: --git v6.1..v6.19 --tags --repo ~/src/linux), and both ends
+  --repo DIR       with --git: the repository (default: this suite's checkout); a kernel
+                   checkout makes each commit a kernel version, built once and cached
   --git-path DIR   with --git: the version folder inside it (default core/head)
   --cases x,y      only these cases (see --list)
   --quick          short measurements (for tests and smoke runs)
@@ -54,6 +57,7 @@ const COMMAND = defineCommand({
     versions: { type: "string" },
     git: { type: "string" },
     every: { type: "string" },
+    tags: { type: "boolean", default: false },
     repo: { type: "string" },
     "git-path": { type: "string" },
     cases: { type: "string" },
@@ -87,6 +91,7 @@ async function bench({ values }: ParsedCommand<typeof COMMAND.options>): Promise
   if (values.git === undefined) {
     const gitOnly = (["every", "repo", "git-path"] as const).find((k) => values[k] !== undefined);
     if (gitOnly) throw new UsageError(`--${gitOnly} goes with --git GOOD..BAD`);
+    if (values.tags) throw new UsageError("--tags goes with --git GOOD..BAD");
   } else if (values.versions !== undefined) {
     throw new UsageError("give --versions or --git, not both");
   }
@@ -131,6 +136,7 @@ async function bench({ values }: ParsedCommand<typeof COMMAND.options>): Promise
     const every = integerFlag("every", values.every, 1, 1);
     const wanted = cases ?? known.map((c) => c.name);
     return await benchCommits(values.git, every, wanted, options, {
+      tags: values.tags,
       ...(values.repo !== undefined ? { repo: values.repo } : {}),
       ...(values["git-path"] !== undefined ? { path: values["git-path"] } : {}),
       ...(values.out !== undefined ? { out: values.out } : {}),
@@ -156,9 +162,9 @@ async function benchCommits(
   every: number,
   wanted: readonly string[],
   options: BenchOptions,
-  where: { repo?: string; path?: string; out?: string },
+  where: { tags: boolean; repo?: string; path?: string; out?: string },
 ): Promise<number> {
-  const commits = gitHistory(range, where);
+  const commits = gitHistory(range, where, { tags: where.tags });
   const picked = commits.filter((_, i) => i % every === 0 || i === commits.length - 1);
   const { records } = await loadRecords(where.out ?? RUNS_DIR);
   const measured = new Map<string, string>();
@@ -172,24 +178,27 @@ async function benchCommits(
   }
   const todo = picked.filter((c) => !measured.has(c.commit!.sha));
   console.log(
-    `bench --git ${range}: ${commits.length} commit(s), ${picked.length} picked` +
+    `bench --git ${range}${where.tags ? " --tags" : ""}: ${commits.length} ` +
+      `${where.tags ? "tagged " : ""}commit(s), ${picked.length} picked` +
       `${every > 1 ? ` (every ${every})` : ""}, ${picked.length - todo.length} already ` +
       `measured, ${todo.length} to measure; ${wanted.length} case(s), ` +
       `${options.rounds} round(s)${options.quick ? ", quick" : ""}`,
   );
   for (const c of picked) {
     const commit = c.commit!;
+    // A release is named by its tag beside the sha: `853de441cfe6 v6.12 "Linux 6.12.118"`.
+    const named = `${commit.short}${commit.tag !== undefined ? ` ${commit.tag}` : ""}`;
     const earlier = measured.get(commit.sha);
     if (earlier !== undefined) {
-      console.log(`skip ${commit.short} "${commit.subject}": measured in ${earlier}`);
+      console.log(`skip ${named} "${commit.subject}": measured in ${earlier}`);
       continue;
     }
-    console.log(`commit ${commit.short} "${commit.subject}" (${commit.authorDate})`);
+    console.log(`commit ${named} "${commit.subject}" (${commit.authorDate})`);
     let folder: string;
     try {
       folder = c.materialise();
     } catch (error) {
-      console.log(`skip ${commit.short}: ${(error as Error).message.split("\n")[0]}`);
+      console.log(`skip ${named}: ${(error as Error).message.split("\n")[0]}`);
       continue;
     }
     const record = await runBench({

@@ -48,6 +48,8 @@ export interface CommitInfo {
    * a history, which dates are not (a rebase keeps author dates).
    */
   readonly position: number;
+  /** A tag on the commit (`v6.12`), when it has one: how a release is named beside its sha. */
+  readonly tag?: string;
 }
 
 /**
@@ -144,14 +146,75 @@ export function resolveCommit(repo: string, rev: string): CommitInfo {
   }
   const [line] = parseLog(git(repo, ["log", "-1", FORMAT, sha, "--"]));
   const position = Number(git(repo, ["rev-list", "--first-parent", "--count", sha]));
-  return { ...line, position };
+  const tag = tagsOf(repo).get(sha);
+  return { ...line, position, ...(tag !== undefined ? { tag } : {}) };
+}
+
+/**
+ * The tags of `repo` by the commit they point at (annotated tags peeled); a commit with
+ * several keeps the first in version order (`v6.12` before `v6.12.1`).
+ *
+ * @example
+ * ```ts
+ * import { tagsOf } from "./git_versions.ts";
+ * try { console.log(tagsOf(".").size >= 0); } catch { console.log("not a git checkout"); }
+ * ```
+ */
+export function tagsOf(repo: string): Map<string, string> {
+  const out = git(repo, [
+    "for-each-ref",
+    "--sort=version:refname",
+    `--format=%(objectname)${SEP}%(*objectname)${SEP}%(refname:short)`,
+    "refs/tags",
+  ]);
+  const tags = new Map<string, string>();
+  for (const line of out.split("\n").filter((l) => l.length > 0)) {
+    const [object, peeled, name] = line.split(SEP);
+    const sha = peeled !== "" ? peeled : object;
+    if (!tags.has(sha)) tags.set(sha, name);
+  }
+  return tags;
+}
+
+/**
+ * Whether commit `sha` of `repo` is a kernel checkout's (it has `lib/maple_tree.c` at the top)
+ * rather than one holding a version folder at `path` (a `mod.ts` or `kernel.json` there).
+ *
+ * @example
+ * ```ts
+ * import { isKernelCommit, resolveCommit } from "./git_versions.ts";
+ * try { console.log(isKernelCommit(".", resolveCommit(".", "HEAD").sha, "core/head")); } catch { console.log("not a git checkout"); }
+ * ```
+ */
+export function isKernelCommit(repo: string, sha: string, path: string): boolean {
+  const listed = git(repo, [
+    "ls-tree",
+    "--name-only",
+    sha,
+    "--",
+    "lib/maple_tree.c",
+    `${path}/mod.ts`,
+    `${path}/kernel.json`,
+  ]).split("\n");
+  return listed.includes("lib/maple_tree.c") && listed.length === 1;
+}
+
+/** How a range is taken. */
+export interface RangeOptions {
+  /**
+   * Only the tagged commits of the range (its two ends always): a kernel checkout's releases
+   * (`v6.1..v6.19` with its release candidates' tags is every `-rc` and release).
+   */
+  readonly tags?: boolean;
 }
 
 /**
  * The commits from `good` to `bad` along `bad`'s first parents, oldest first, both ends
  * included: the history a bisect searches and a bench measures. The first parent is the line
  * a branch was developed on; a merged branch's commits are stepped over as one merge, as
- * `git bisect --first-parent` does.
+ * `git bisect --first-parent` does. Each commit carries its tag when it has one; with
+ * `tags: true` only tagged commits are kept (and both ends), positions still counted along
+ * the whole first-parent line so that they order as the history does.
  *
  * @example
  * ```ts
@@ -159,7 +222,12 @@ export function resolveCommit(repo: string, rev: string): CommitInfo {
  * try { console.log(commitRange(".", "HEAD~2", "HEAD").map((c) => c.short)); } catch { console.log("a short history"); }
  * ```
  */
-export function commitRange(repo: string, good: string, bad: string): CommitInfo[] {
+export function commitRange(
+  repo: string,
+  good: string,
+  bad: string,
+  options: RangeOptions = {},
+): CommitInfo[] {
   const from = resolveCommit(repo, good);
   const to = resolveCommit(repo, bad);
   if (from.sha === to.sha) {
@@ -177,7 +245,16 @@ export function commitRange(repo: string, good: string, bad: string): CommitInfo
         `older commit of BAD's own history`,
     );
   }
-  return [from, ...after.map((c, i) => ({ ...c, position: from.position + i + 1 }))];
+  const tags = tagsOf(repo);
+  const all = [from, ...after.map((c, i) => ({ ...c, position: from.position + i + 1 }))].map(
+    (c) => {
+      const tag = tags.get(c.sha);
+      return tag !== undefined ? { ...c, tag } : c;
+    },
+  );
+  return options.tags
+    ? all.filter((c, i) => c.tag !== undefined || i === 0 || i === all.length - 1)
+    : all;
 }
 
 function parseLog(text: string): Omit<CommitInfo, "position">[] {

@@ -27,13 +27,15 @@ import {
   commitTreeDir,
   gitCacheDir,
   GitVersionError,
+  isKernelCommit,
   materialiseCommit,
+  type RangeOptions,
   repositoryRoot,
   resolveCommit,
 } from "./git_versions.ts";
-import { isKernelFolder, KERNEL_JSON, readKernelConfig } from "./kernel/config.ts";
+import { isKernelFolder, isKernelTree, KERNEL_JSON, readKernelConfig } from "./kernel/config.ts";
 
-export type { CommitInfo } from "./git_versions.ts";
+export type { CommitInfo, RangeOptions } from "./git_versions.ts";
 export { materialiseStats } from "./git_versions.ts";
 
 /** The folder that holds `head/`, the snapshots and the manifest. */
@@ -213,7 +215,8 @@ export function locateVersion(
   if (nameOrPath.startsWith(GIT_PREFIX)) {
     const place = gitPlace(git);
     const commit = resolveCommit(place.repo, nameOrPath.slice(GIT_PREFIX.length));
-    return commitSource(place, commit, nameOrPath);
+    const kernel = isKernelCommit(place.repo, commit.sha, place.path);
+    return commitSource(place, commit, kernel, nameOrPath);
   }
   return folderSource(nameOrPath, plainFolder(nameOrPath, manifest));
 }
@@ -261,7 +264,11 @@ function folderSource(name: string, folder: string): VersionSource {
 
 /**
  * The first-parent commits of `GOOD..BAD`, both ends included and oldest first, as versions
- * named `git:<12 hex digits>` (see `git_versions.ts`): the ordered history of `--git`.
+ * named `git:<12 hex digits>` (see `git_versions.ts`): the ordered history of `--git`. With
+ * `options.tags`, only the range's tagged commits (a kernel checkout's releases). In a kernel
+ * checkout (the range's last commit has `lib/maple_tree.c` and no version folder at the git
+ * path), each commit is a kernel version: only its build files are materialised, and the
+ * version folder is that tree.
  *
  * @example
  * ```ts
@@ -271,21 +278,51 @@ function folderSource(name: string, folder: string): VersionSource {
  * } catch (e) { console.log((e as Error).message); }
  * ```
  */
-export function gitHistory(range: string, git: GitOptions = {}): VersionSource[] {
+export function gitHistory(
+  range: string,
+  git: GitOptions = {},
+  options: RangeOptions = {},
+): VersionSource[] {
   const match = /^([^.].*?)\.\.([^.].*)$/.exec(range);
   if (!match || range.includes("...") || match[2].includes("..")) {
     throw new GitVersionError(`--git wants a range GOOD..BAD (two revisions), got "${range}"`);
   }
   const place = gitPlace(git);
-  return commitRange(place.repo, match[1], match[2]).map((commit) => commitSource(place, commit));
+  const commits = commitRange(place.repo, match[1], match[2], options);
+  // Decided once, by the newest commit: a kernel commit from before the maple tree is still a
+  // kernel commit, and fails to build (a skip) rather than being looked for in core/head.
+  const kernel = isKernelCommit(place.repo, commits[commits.length - 1].sha, place.path);
+  return commits.map((commit) => commitSource(place, commit, kernel));
 }
 
-/** A commit's version folder, materialised with the commit's whole tree. */
+/**
+ * A commit's version folder, materialised with the commit's whole tree; or, for a kernel
+ * checkout's commit, only the files the shim's build reads, the tree itself the version.
+ */
 function commitSource(
   place: GitPlace,
   commit: CommitInfo,
+  kernel: boolean,
   name = `${GIT_PREFIX}${commit.short}`,
 ): VersionSource {
+  if (kernel) {
+    const tree = commitTreeDir(commit.sha, "kernel");
+    return {
+      name,
+      folder: tree,
+      commit,
+      git: place,
+      materialise: () => {
+        materialiseCommit(place.repo, commit.sha, "kernel");
+        if (!isKernelTree(tree)) {
+          throw new GitVersionError(
+            `commit ${commit.short} has no lib/maple_tree.c and include/linux/maple_tree.h`,
+          );
+        }
+        return tree;
+      },
+    };
+  }
   const folder = join(commitTreeDir(commit.sha, "tree"), place.path);
   return {
     name,

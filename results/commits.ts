@@ -64,7 +64,7 @@ export function orderVersions(
 
 /**
  * A commit on a chart's axis: the author's day and the 7-digit short sha, as `git log
- * --oneline` shows it.
+ * --oneline` shows it; a tagged commit (a release) by its tag and short sha.
  *
  * @example
  * ```ts
@@ -74,11 +74,12 @@ export function orderVersions(
  * ```
  */
 export function commitAxisLabel(commit: CommitRef): string {
-  return `${commit.authorDate.slice(5, 10)} ${commit.short.slice(0, 7)}`;
+  const where = commit.tag ?? commit.authorDate.slice(5, 10);
+  return `${where} ${commit.short.slice(0, 7)}`;
 }
 
 /**
- * A commit in a sentence: short sha, subject in quotes and the author's day.
+ * A commit in a sentence: short sha (and tag), subject in quotes and the author's day.
  *
  * @example
  * ```ts
@@ -88,5 +89,6 @@ export function commitAxisLabel(commit: CommitRef): string {
  * ```
  */
 export function commitTitle(commit: CommitRef): string {
-  return `${commit.short} "${commit.subject}" (${commit.authorDate.slice(0, 10)})`;
+  const tag = commit.tag !== undefined ? ` ${commit.tag}` : "";
+  return `${commit.short}${tag} "${commit.subject}" (${commit.authorDate.slice(0, 10)})`;
 }

@@ -232,6 +232,8 @@ export function formatValue(value: number, unit: string): string {
   if (!Number.isFinite(value)) return "n/a";
   // Counts are exact: rounding to three digits would hide the 1% they are there to show.
   if (unit === INSTRUCTIONS_UNIT) return `${Math.round(value).toLocaleString("en-US")} ${unit}`;
+  // A tree's node count and height after a fixed workload (bench/shape_cases.ts): exact too.
+  if (unit === "nodes" || unit === "levels") return `${value.toLocaleString("en-US")} ${unit}`;
   if (unit === "ns/op" || unit === "ns") {
     const scales: [number, string][] = [[1e9, "s"], [1e6, "ms"], [1e3, "µs"], [1, "ns"]];
     const [div, name] = scales.find(([d]) => Math.abs(value) >= d) ?? [1, "ns"];

@@ -189,6 +189,8 @@ export function formatHistory(histories: readonly BenchmarkHistory[]): string {
   for (const h of histories) {
     out.push(`${h.benchmark} (${h.unit}, ${h.better} is better)`);
     const width = Math.max(...h.versions.map((v) => v.length));
+    // Tagged commits (kernel releases) show their tag beside the sha, in a column of its own.
+    const tagWidth = Math.max(0, ...Object.values(h.commits).map((c) => c.tag?.length ?? 0));
     for (const version of h.versions) {
       const figures = h.runs[version].map((p) =>
         p.error !== undefined ? "failed" : formatValue(p.median, h.unit)
@@ -197,8 +199,9 @@ export function formatHistory(histories: readonly BenchmarkHistory[]): string {
       if (commit) {
         // A commit's row ends with its subject, so its figures get a fixed width.
         const cells = figures.map((f) => f.padStart(12)).join("  ");
+        const tag = tagWidth > 0 ? `${(commit.tag ?? "").padEnd(tagWidth)}  ` : "";
         out.push(
-          `  ${version.padEnd(width)}  ${
+          `  ${version.padEnd(width)}  ${tag}${
             commit.authorDate.slice(0, 10)
           }${cells}  ${commit.subject}`,
         );

@@ -96,6 +96,8 @@ export interface CommitRef {
   readonly authorDate: string;
   /** Commits on the first-parent line from the root to it: the history's order. */
   readonly position: number;
+  /** A tag on the commit (`v6.12`, a kernel release), shown beside the short sha. */
+  readonly tag?: string;
 }
 
 /** A maple tree version that the run measured. */
