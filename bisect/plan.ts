@@ -58,6 +58,8 @@ export interface PlanArgs {
   readonly repo?: string;
   /** The version folder inside it (default `core/head`). */
   readonly gitPath?: string;
+  /** With `git`: only the tagged commits of the range (and its ends), e.g. kernel releases. */
+  readonly tags?: boolean;
   /** Follow failures matching this text instead of the bad end's failure. */
   readonly signature?: string;
   readonly good?: string;
@@ -106,6 +108,7 @@ export function buildPlan(
   args: PlanArgs,
   checkLayout: (layout: string, seed: number) => void = () => {},
 ): BisectPlan {
+  if (args.git === undefined && args.tags === true) fail("--tags needs --git GOOD..BAD");
   if (args.git === undefined && (args.repo !== undefined || args.gitPath !== undefined)) {
     fail("--repo and --git-path go with --git GOOD..BAD");
   }
@@ -164,7 +167,7 @@ function buildGitPlan(
   let git: GitRange;
   try {
     const place = gitPlace(options);
-    versions = gitHistory(range, options).map(versionInfo);
+    versions = gitHistory(range, options, { tags: args.tags === true }).map(versionInfo);
     git = { range, place, defaultPlace: isDefaultGitPlace(place) };
   } catch (error) {
     throw new UsageError((error as Error).message.split("\n")[0]);

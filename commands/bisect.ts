@@ -58,6 +58,8 @@ slower than the last good one (perf mode) in the ordered history of a manifest.
                         probed is materialised once into .cache/git/ (replaces --manifest)
   --repo DIR            the repository of --git (default: this suite's checkout)
   --git-path DIR        the version folder inside it (default core/head)
+  --tags                with --git, only the tagged commits of the range (and its ends),
+                        e.g. the release tags of a kernel checkout
   --signature TEXT      crash mode follows failures whose signature (outcome and top
                         frame) or error contains TEXT (default: the bad end's failure);
                         versions that fail only otherwise are stepped around and listed
@@ -107,6 +109,7 @@ const COMMAND = defineCommand({
     git: { type: "string" },
     repo: { type: "string" },
     "git-path": { type: "string" },
+    tags: { type: "boolean", default: false },
     signature: { type: "string" },
     mode: { type: "string" },
     exhaustive: { type: "boolean", default: false },
@@ -151,6 +154,7 @@ async function bisect({ values }: ParsedCommand<typeof COMMAND.options>): Promis
     git: values.git,
     repo: values.repo,
     gitPath: values["git-path"],
+    tags: values.tags,
     signature: values.signature,
     mode: values.mode,
     exhaustive: values.exhaustive,

@@ -19,3 +19,9 @@ Deno.test("bisect --metric: instructions are refused for TypeScript versions, un
   assert.equal(odd.code, 2);
   assert.match(odd.stderr, /unknown --metric "cycles" \(want time or instructions\)/);
 });
+
+Deno.test("bisect --tags needs --git", async () => {
+  const ran = await runCommandFile("bisect.ts", ["--tags", "--no-record"]);
+  assert.equal(ran.code, 2);
+  assert.match(ran.stderr, /--tags needs --git GOOD\.\.BAD/);
+});
