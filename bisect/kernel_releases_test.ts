@@ -13,6 +13,7 @@ import assert from "node:assert/strict";
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { MapleAllocationError } from "../core/contract.ts";
 import { loadVersion } from "../core/loader.ts";
 import { cacheDir, isKernelTree } from "../core/kernel/config.ts";
 import { compareWithKernel, type KnownDifference } from "../core/kernel/differential.ts";
@@ -93,6 +94,34 @@ Deno.test({
               `${dup}: the copy drops the entries the callback drops`,
             );
             assert.equal(copy.dupReport?.strategy, dup === "bulk" ? "bulk" : "structural");
+            if (dup === "copy") {
+              // A copy whose k-th node allocation fails must end in -ENOMEM or a whole copy.
+              for (const failAt of [1, 2, 3, 5, 8, 13]) {
+                const failing = join(dir, `copy-fails-${failAt}`);
+                Deno.mkdirSync(failing);
+                writeFileSync(
+                  join(failing, "kernel.json"),
+                  JSON.stringify({ source: tree, dup, copyFailAt: failAt }),
+                );
+                const broken = (await loadVersion(failing)).module.createTree<number>({
+                  allocRange: true,
+                });
+                for (let i = 0; i < 500; i++) broken.store(16 * i, 16 * i + 9, i + 1);
+                let failed = false;
+                try {
+                  const child = broken.dup();
+                  child.validate();
+                  assert.equal(child.count(), 500);
+                } catch (error) {
+                  assert.ok(error instanceof MapleAllocationError, String(error));
+                  failed = true;
+                }
+                // 500 entries take dozens of nodes: a copy allowed a dozen cannot finish.
+                assert.ok(failed, `the copy failing at node ${failAt} reported -ENOMEM`);
+                broken.validate();
+                assert.equal(broken.count(), 500, "the parent is untouched");
+              }
+            }
             const run = await runner.run({ name: `${build.release}-${dup}`, folder }, {
               stressor: "fork",
               layout: "glibc",
