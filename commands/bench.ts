@@ -14,7 +14,8 @@
 import { gitHistory, versionFolder, versionNames } from "../core/loader.ts";
 import { benchCases } from "../bench/cases.ts";
 import { type BenchOptions, runBench } from "../bench/run.ts";
-import { formatValue, summarize } from "../results/compare.ts";
+import { formatValue, INSTRUCTIONS_UNIT, summarize } from "../results/compare.ts";
+import { countVersions, instructionRecord } from "../bench/instructions.ts";
 import { loadRecords, RUNS_DIR, saveRecord } from "../results/store.ts";
 import {
   defineCommand,
@@ -46,6 +47,9 @@ Options:
   --quick          short measurements (for tests and smoke runs)
   --rounds N       measure all versions N times in turn, pooling the samples, so that drift
                    of the machine spreads over every version (default 3; 1 with --quick)
+  --metric M       time (default) or instructions: for kernel versions only, one counted
+                   replay of a fixed operation stream per version under valgrind (see
+                   deno task count), recorded as instructions/<kind> figures in one record
   --out DIR        folder for the record (default results/runs)
   --list           print the case names and exit
   -h, --help       this help`;
@@ -65,6 +69,7 @@ const COMMAND = defineCommand({
     rounds: { type: "string" },
     out: { type: "string" },
     list: { type: "boolean", default: false },
+    metric: { type: "string", default: "time" },
   },
   conventions: UNIX_TOOL,
 });
@@ -102,6 +107,22 @@ async function bench({ values }: ParsedCommand<typeof COMMAND.options>): Promise
     : versionNames();
   // An unknown version throws UnknownVersionError, a usage error, before anything is measured.
   for (const v of versions) versionFolder(v);
+  if (values.metric !== "time" && values.metric !== "instructions") {
+    throw new UsageError(`unknown --metric "${values.metric}" (want time or instructions)`);
+  }
+  if (values.metric === "instructions") {
+    const where = {
+      ...(values.repo !== undefined ? { repo: values.repo } : {}),
+      ...(values["git-path"] !== undefined ? { path: values["git-path"] } : {}),
+    };
+    const sources = values.git !== undefined
+      ? gitHistory(values.git, where, { tags: values.tags }).map((v) => ({
+        name: v.name,
+        folder: v.materialise(),
+      }))
+      : versions.map((name) => ({ name, folder: name }));
+    return await benchInstructions(sources, values.out);
+  }
   const cases = values.cases ? splitList(values.cases, "--cases") : undefined;
   for (const name of cases ?? []) {
     if (!known.some((c) => c.name === name)) {
@@ -211,3 +232,24 @@ async function benchCommits(
 }
 
 if (import.meta.main) Deno.exit(await benchMain(Deno.args));
+
+/** `--metric instructions`: count every version over one stream, one record for them all. */
+async function benchInstructions(
+  sources: readonly { readonly name: string; readonly folder: string }[],
+  out: string | undefined,
+): Promise<number> {
+  const startedAt = new Date();
+  const stream = { seed: 1, scale: 0.2 };
+  const counted = await countVersions(sources.map((s) => s.folder), stream);
+  const named = counted.map((c, i) => ({ ...c, version: sources[i].name }));
+  for (const c of named) {
+    console.log(
+      `  ${c.version.padEnd(20)} ${c.release.padEnd(10)} ${
+        formatValue(c.counts.total, INSTRUCTIONS_UNIT)
+      }`,
+    );
+  }
+  if (named[0]?.deterministic === false) console.log("  the first version's counts did not repeat");
+  console.log(`record: ${await saveRecord(instructionRecord(named, stream, startedAt), out)}`);
+  return 0;
+}

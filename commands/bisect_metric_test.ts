@@ -25,3 +25,9 @@ Deno.test("bisect --tags needs --git", async () => {
   assert.equal(ran.code, 2);
   assert.match(ran.stderr, /--tags needs --git GOOD\.\.BAD/);
 });
+
+Deno.test("bench --metric instructions refuses TypeScript versions in one line", async () => {
+  const ran = await runCommandFile("bench.ts", ["--metric", "instructions", "--versions", "head"]);
+  assert.equal(ran.code, 2);
+  assert.match(ran.stderr, /^bench: head is a TypeScript version: instruction counts are for C/);
+});
