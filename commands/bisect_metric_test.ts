@@ -31,3 +31,12 @@ Deno.test("bench --metric instructions refuses TypeScript versions in one line",
   assert.equal(ran.code, 2);
   assert.match(ran.stderr, /^bench: head is a TypeScript version: instruction counts are for C/);
 });
+
+Deno.test("probe --metric instructions goes with --baseline and refuses TypeScript", async () => {
+  const alone = await runCommandFile("probe.ts", ["--metric", "instructions"]);
+  assert.equal(alone.code, 128);
+  assert.match(alone.stderr, /--metric instructions goes with --baseline V/);
+  const ts = await runCommandFile("probe.ts", ["--baseline", "v1.5.0", "--metric", "instructions"]);
+  assert.equal(ts.code, 128);
+  assert.match(ts.stderr, /v1\.5\.0 is a TypeScript version/);
+});

@@ -29,6 +29,8 @@
 
 import { MANIFEST_PATH, readManifest, versionFolder } from "../core/loader.ts";
 import { staleVersions, warnStale } from "./stale_versions.ts";
+import { countVersions } from "../bench/instructions.ts";
+import { largestRise } from "../bisect/instruction_search.ts";
 import {
   buildSettings,
   compareVersions,
@@ -62,6 +64,9 @@ Probes one version; the exit code follows git bisect run (0 good, 1 bad, 125 ski
   --no-verify           do not validate and compare after every op
   --repeat N            run every probe N times; bad if any run fails (default 1)
   --baseline V          performance mode: bad when significantly slower than V
+  --metric M            with --baseline: time (default) or instructions (kernel versions
+                        only; bad when an operation kind executes more than --threshold,
+                        default 1% here, more instructions than on V; one counted run each)
   --perf-stressor NAME  performance workload (default mmap)
   --perf-layout L       performance layout (default fragmented)
   --perf-ops N          bogo ops per sample (default 2500)
@@ -97,6 +102,7 @@ const COMMAND = defineCommand({
     version: { type: "string", default: "head" },
     repeat: { type: "string" },
     baseline: { type: "string" },
+    metric: { type: "string", default: "time" },
     json: { type: "boolean", default: false },
   },
   // Bad input must not mark the commit: 128 makes git bisect run stop.
@@ -142,6 +148,32 @@ async function probe({ values }: ParsedCommand<typeof COMMAND.options>): Promise
     { mode: baseline ? "perf" : "crash", ...probePlanArgs(values) },
     checkLayout,
   );
+  if (values.metric !== "time" && values.metric !== "instructions") {
+    throw new UsageError(`unknown --metric "${values.metric}" (want time or instructions)`);
+  }
+  if (values.metric === "instructions") {
+    if (!baseline) throw new UsageError("--metric instructions goes with --baseline V");
+    const threshold = values.threshold === undefined ? 0.01 : plan.threshold ?? 0.01;
+    const stream = { seed: 1, scale: 0.2 };
+    let counts;
+    try {
+      counts = await countVersions([baseline.folder, version.folder], stream);
+    } catch (error) {
+      throw new UsageError(
+        (error as Error).message.replace(baseline.folder, baseline.name)
+          .replace(version.folder, version.name),
+      );
+    }
+    const rise = largestRise(counts[0].counts, counts[1].counts);
+    const slower = rise.change > threshold;
+    console.log(
+      `${slower ? "bad" : "good"}: ${rise.kind} ${rise.before.toLocaleString("en-US")} -> ` +
+        `${rise.after.toLocaleString("en-US")} instructions (${(rise.change * 100).toFixed(2)}%) ` +
+        `against ${baseline.name}, threshold ${(threshold * 100).toFixed(2)}%` +
+        (counts[0].deterministic ? "" : "; the baseline's counts did not repeat"),
+    );
+    return slower ? PROBE_EXIT.bad : PROBE_EXIT.good;
+  }
 
   const limits = plan.crashLimits!;
   const started = performance.now();
