@@ -59,7 +59,7 @@ export const PROBE_FLAGS = {
  * import { buildSettings } from "../bisect/mod.ts";
  * import { checkLayout, probePlanArgs } from "./probe_flags.ts";
  * const settings = buildSettings(
- *   { mode: "crash", ...probePlanArgs({ "no-verify": false, seed: ["3"] }) },
+ *   { mode: "crash", ...probePlanArgs({ "no-verify": false, strict: false, seed: ["3"] }) },
  *   checkLayout,
  * );
  * console.log(settings.crashMatrix.length);
