@@ -27,6 +27,7 @@ import { killChild, sandboxedRun, spawnDeno, SUITE_ROOT } from "./child.ts";
 import { classifyExit } from "./classify.ts";
 import { nativeFailure } from "./native.ts";
 import { type VersionCheck, VersionChecker } from "./version_check.ts";
+import type { Replay } from "./journal.ts";
 
 /** The suite's root folder, where the children run (see `child.ts`). */
 export { SUITE_ROOT };
@@ -83,6 +84,35 @@ export interface RunnerOptions {
   readonly onProbe?: (run: ProbeRun) => void;
   /** Shared type-check and load cache (default: a fresh one). */
   readonly checker?: VersionChecker;
+  /** Finished probes of an interrupted run, returned instead of running them again. */
+  readonly replay?: Replay;
+  /** Called with every probe that finished here (not replayed), e.g. to journal it. */
+  readonly onFinished?: (run: ProbeRun) => void;
+  /**
+   * Once aborted, no probe starts, children in flight are killed, and `run` throws
+   * {@linkcode Interrupted}: a killed probe says nothing about its version, so it is dropped.
+   */
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * The run was interrupted (SIGINT, SIGTERM): what finished is kept, nothing more starts.
+ *
+ * @example
+ * ```ts
+ * import { Interrupted } from "./runner.ts";
+ * console.log(new Interrupted("SIGINT").signal); // SIGINT
+ * ```
+ */
+export class Interrupted extends Error {
+  override name = "Interrupted";
+  /** The signal that stopped the run. */
+  readonly signal: string;
+  /** @param signal the signal's name */
+  constructor(signal: string) {
+    super(`interrupted by ${signal}`);
+    this.signal = signal;
+  }
 }
 
 /**
@@ -135,10 +165,21 @@ export class ProbeRunner {
   readonly #concurrency: number;
   #active = 0;
   readonly #waiting: (() => void)[] = [];
+  readonly #replay: Replay | undefined;
+  readonly #onFinished: ((run: ProbeRun) => void) | undefined;
+  readonly #signal: AbortSignal | undefined;
+  readonly #children = new Set<Deno.ChildProcess>();
 
   /** @param options limits, concurrency, entry point and progress hook */
   constructor(options: RunnerOptions) {
     this.limits = options.limits;
+    this.#replay = options.replay;
+    this.#onFinished = options.onFinished;
+    this.#signal = options.signal;
+    // Children in flight are killed at once: an hour-long bisect should stop within a second.
+    this.#signal?.addEventListener("abort", () => {
+      for (const child of this.#children) killChild(child);
+    });
     this.probeEntry = resolve(options.probeEntry ?? PROBE_ENTRY);
     this.checker = options.checker ?? new VersionChecker({ limits: options.limits });
     this.#onProbe = options.onProbe;
@@ -164,6 +205,9 @@ export class ProbeRunner {
    */
   async run(version: VersionRef, probe: ProbeCase): Promise<ProbeRun> {
     const spec: ProbeSpec = { version: version.name, ...probe };
+    const replayed = this.#replay?.take(spec);
+    if (replayed) return replayed;
+    this.#stopIfAborted();
     const check = await this.check(version);
     if (!check.ok) {
       return this.#finish({
@@ -182,6 +226,7 @@ export class ProbeRunner {
     }
     await this.#acquire();
     try {
+      this.#stopIfAborted();
       return this.#finish(await this.#spawn(spec, { ...spec, version: version.folder }));
     } finally {
       this.#release();
@@ -193,7 +238,13 @@ export class ProbeRunner {
     return Promise.all(items.map((item) => this.run(item.version, item.probe)));
   }
 
+  #stopIfAborted(): void {
+    if (this.#signal?.aborted) throw new Interrupted(String(this.#signal.reason ?? "SIGINT"));
+  }
+
   #finish(run: ProbeRun): ProbeRun {
+    this.#stopIfAborted();
+    this.#onFinished?.(run);
     this.probesRun++;
     this.#onProbe?.(run);
     return run;
@@ -219,6 +270,7 @@ export class ProbeRunner {
     const child = spawnDeno(
       sandboxedRun(this.probeEntry, memoryMb, ["--spec", JSON.stringify(childSpec)]),
     );
+    this.#children.add(child);
 
     let timedOut = false;
     let memoryExceeded = false;
@@ -237,6 +289,13 @@ export class ProbeRunner {
     ]);
     clearTimeout(timer);
     watchdog.stop();
+    this.#children.delete(child);
+    // Ctrl-C on a terminal reaches the whole process group: a child that died of it was not
+    // judged, whichever of it and the parent's listener heard the signal first.
+    if (status.signal === "SIGINT" || status.signal === "SIGTERM") {
+      throw new Interrupted(status.signal);
+    }
+    this.#stopIfAborted();
 
     const refusal = /^probe: .*$/m.exec(stderr);
     if (status.code === 2 && !timedOut && !memoryExceeded && refusal && !stdout.trim()) {

@@ -26,7 +26,15 @@ import { type CommitInfo, type GitPlace, materialiseStats } from "../core/loader
 import { crashSearch, type CrashVerdict } from "./crash_search.ts";
 import { exhaustive, type ExhaustiveResult } from "./exhaustive.ts";
 import { DEFAULT_SAMPLES, perfSearch, type PerfVerdict } from "./perf_search.ts";
-import { type ProbeCase, type ProbeLimits, ProbeRunner, type VersionRef } from "./runner.ts";
+import type { Replay } from "./journal.ts";
+import {
+  Interrupted,
+  type ProbeCase,
+  type ProbeLimits,
+  type ProbeRun,
+  ProbeRunner,
+  type VersionRef,
+} from "./runner.ts";
 import type { Clock } from "./throughput.ts";
 import { VersionChecker } from "./version_check.ts";
 
@@ -91,6 +99,13 @@ export interface BisectPlan {
   readonly probeEntry?: string;
   /** Called after every probe. */
   readonly onProgress?: (progress: Progress) => void;
+  /** Called with every probe that finished in this session (not replayed): the journal. */
+  readonly onFinished?: (run: ProbeRun) => void;
+  /** Finished probes of an interrupted run to reuse: crash probes, and performance samples
+   * only when they were measured on this machine. */
+  readonly replay?: { readonly crash?: Replay; readonly perf?: Replay };
+  /** Aborted (with the signal's name as reason) when the run is to stop. */
+  readonly signal?: AbortSignal;
 }
 
 /** Where a `--git` history came from. */
@@ -120,6 +135,10 @@ export interface BisectReport {
   readonly endedAt: Date;
   readonly wallMs: number;
   readonly probesRun: number;
+  /** Probes taken from the journal of an interrupted run instead of being run. */
+  readonly probesReused?: number;
+  /** Set when a signal stopped the session: the verdicts it had not reached are missing. */
+  readonly interrupted?: { readonly signal: string; readonly mode: Mode | "exhaustive" };
   readonly crash?: CrashVerdict;
   readonly perf?: PerfVerdict;
   readonly exhaustive?: ExhaustiveResult;
@@ -169,6 +188,9 @@ export async function runBisect(plan: BisectPlan): Promise<BisectReport> {
     checker,
     onProbe,
     ...(plan.probeEntry ? { probeEntry: plan.probeEntry } : {}),
+    ...(plan.replay?.crash ? { replay: plan.replay.crash } : {}),
+    ...(plan.onFinished ? { onFinished: plan.onFinished } : {}),
+    ...(plan.signal ? { signal: plan.signal } : {}),
   });
   const perfRunner = new ProbeRunner({
     limits: perfLimits,
@@ -176,56 +198,66 @@ export async function runBisect(plan: BisectPlan): Promise<BisectReport> {
     checker,
     onProbe,
     ...(plan.probeEntry ? { probeEntry: plan.probeEntry } : {}),
+    ...(plan.replay?.perf ? { replay: plan.replay.perf } : {}),
+    ...(plan.onFinished ? { onFinished: plan.onFinished } : {}),
+    ...(plan.signal ? { signal: plan.signal } : {}),
   });
   const clock = plan.clock ?? "cpu";
 
   let crash: CrashVerdict | undefined;
   let perf: PerfVerdict | undefined;
   let table: ExhaustiveResult | undefined;
-  if (plan.exhaustive) {
-    table = await exhaustive({
-      versions: plan.versions.slice(plan.good, plan.bad + 1),
-      crashMatrix: plan.modes.includes("crash") ? plan.crashMatrix : [],
-      perfProbe: plan.modes.includes("perf") ? plan.perfProbe : undefined,
-      samples,
-      threshold: plan.threshold ?? 0.10,
-      alpha: plan.alpha ?? 0.01,
-      clock,
-      crashRun: (v, p) => crashRunner.run(v, p),
-      perfRun: (v, p) => perfRunner.run(v, p),
-    });
-  } else {
-    for (const m of plan.modes) {
-      mode = m;
-      if (m === "crash") {
-        crash = await crashSearch({
-          versions: plan.versions,
-          good: plan.good,
-          bad: plan.bad,
-          badGiven: plan.badGiven,
-          matrix: plan.crashMatrix,
-          run: (v, p) => crashRunner.run(v, p),
-          ...(plan.signature !== undefined ? { signature: plan.signature } : {}),
-          ...(plan.repeats !== undefined ? { repeats: plan.repeats } : {}),
-          ...(plan.confidence !== undefined ? { confidence: plan.confidence } : {}),
-        });
-      } else {
-        perf = await perfSearch({
-          versions: plan.versions,
-          good: plan.good,
-          bad: plan.bad,
-          badGiven: plan.badGiven,
-          probe: plan.perfProbe,
-          run: (v, p) => perfRunner.run(v, p),
-          samples,
-          clock,
-          ...(plan.threshold !== undefined ? { threshold: plan.threshold } : {}),
-          ...(plan.alpha !== undefined ? { alpha: plan.alpha } : {}),
-        });
+  let interrupted: BisectReport["interrupted"];
+  try {
+    if (plan.exhaustive) {
+      table = await exhaustive({
+        versions: plan.versions.slice(plan.good, plan.bad + 1),
+        crashMatrix: plan.modes.includes("crash") ? plan.crashMatrix : [],
+        perfProbe: plan.modes.includes("perf") ? plan.perfProbe : undefined,
+        samples,
+        threshold: plan.threshold ?? 0.10,
+        alpha: plan.alpha ?? 0.01,
+        clock,
+        crashRun: (v, p) => crashRunner.run(v, p),
+        perfRun: (v, p) => perfRunner.run(v, p),
+      });
+    } else {
+      for (const m of plan.modes) {
+        mode = m;
+        if (m === "crash") {
+          crash = await crashSearch({
+            versions: plan.versions,
+            good: plan.good,
+            bad: plan.bad,
+            badGiven: plan.badGiven,
+            matrix: plan.crashMatrix,
+            run: (v, p) => crashRunner.run(v, p),
+            ...(plan.signature !== undefined ? { signature: plan.signature } : {}),
+            ...(plan.repeats !== undefined ? { repeats: plan.repeats } : {}),
+            ...(plan.confidence !== undefined ? { confidence: plan.confidence } : {}),
+          });
+        } else {
+          perf = await perfSearch({
+            versions: plan.versions,
+            good: plan.good,
+            bad: plan.bad,
+            badGiven: plan.badGiven,
+            probe: plan.perfProbe,
+            run: (v, p) => perfRunner.run(v, p),
+            samples,
+            clock,
+            ...(plan.threshold !== undefined ? { threshold: plan.threshold } : {}),
+            ...(plan.alpha !== undefined ? { alpha: plan.alpha } : {}),
+          });
+        }
       }
     }
+  } catch (error) {
+    if (!(error instanceof Interrupted)) throw error;
+    interrupted = { signal: error.signal, mode };
   }
   const endedAt = new Date();
+  const reused = (plan.replay?.crash?.reused ?? 0) + (plan.replay?.perf?.reused ?? 0);
   const before = new Set([...gitBefore.made, ...gitBefore.reused]);
   const gitAfter = materialiseStats();
   const fromGit = plan.versions.some((v) => v.materialise !== undefined);
@@ -235,6 +267,8 @@ export async function runBisect(plan: BisectPlan): Promise<BisectReport> {
     endedAt,
     wallMs: performance.now() - started,
     probesRun: done,
+    ...(plan.replay ? { probesReused: reused } : {}),
+    ...(interrupted ? { interrupted } : {}),
     ...(crash ? { crash } : {}),
     ...(perf ? { perf } : {}),
     ...(table ? { exhaustive: table } : {}),

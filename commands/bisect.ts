@@ -35,7 +35,18 @@ import {
   runBisect,
   verdictExitCode,
 } from "../bisect/mod.ts";
-import { buildRecord } from "../results/record.ts";
+import { buildRecord, newRecordId } from "../results/record.ts";
+import { cpus, hostname } from "node:os";
+import {
+  identityDifference,
+  journalPath,
+  JournalWriter,
+  planIdentity,
+  readJournal,
+  Replay,
+} from "../bisect/journal.ts";
+import { probeEntry } from "../bisect/record.ts";
+import type { ProbeRun } from "../bisect/runner.ts";
 import { RUNS_DIR, saveRecord } from "../results/store.ts";
 import { defineCommand, type ParsedCommand, runCommand, UsageError } from "./cli.ts";
 import { versionKind } from "../core/loader.ts";
@@ -90,7 +101,9 @@ slower than the last good one (perf mode) in the ordered history of a manifest.
                         repeat); a version is slower when an operation kind executes more
                         than --threshold (default 1% here) more instructions
   --records DIR         where the JSON record goes (default results/runs)
-  --no-record           do not write a record
+  --no-record           do not write a record (nor a journal: an interrupted run is lost)
+  --resume PATH         go on with an interrupted run: its record or journal; the same
+                        flags and versions are required, finished probes are reused
   --strict              refuse frozen versions whose files no longer match their manifest
                         hash (default: a warning on stderr, noted in the record)
   --quiet               no progress line even on a terminal
@@ -120,6 +133,7 @@ const COMMAND = defineCommand({
     "no-record": { type: "boolean", default: false },
     quiet: { type: "boolean", default: false },
     metric: { type: "string", default: "time" },
+    resume: { type: "string" },
   },
   conventions: {
     usageExit: EXIT.usage,
@@ -139,10 +153,13 @@ const COMMAND = defineCommand({
  * ```
  */
 export function bisectMain(args: readonly string[]): Promise<number> {
-  return runCommand(COMMAND, args, bisect);
+  return runCommand(COMMAND, args, (parsed) => bisect(parsed, args));
 }
 
-async function bisect({ values }: ParsedCommand<typeof COMMAND.options>): Promise<number> {
+async function bisect(
+  { values }: ParsedCommand<typeof COMMAND.options>,
+  args: readonly string[],
+): Promise<number> {
   if (values.metric !== "time" && values.metric !== "instructions") {
     throw new UsageError(`unknown --metric "${values.metric}" (want time or instructions)`);
   }
@@ -178,23 +195,152 @@ async function bisect({ values }: ParsedCommand<typeof COMMAND.options>): Promis
   }
   const modes = counted ? plan.modes.filter((m) => m !== "perf") : plan.modes;
   let code = 0;
-  if (modes.length > 0) {
-    const progress = progressLine(values.quiet ? { enabled: false } : {});
-    const report = await runBisect({ ...plan, modes, onProgress: (p) => progress.update(p) });
-    progress.done();
-    console.log(formatReport(report));
-    if (!values["no-record"]) {
-      const record = buildRecord(recordInput(report));
-      const noted = stale.length === 0
-        ? record
-        : { ...record, parameters: { ...record.parameters, staleVersions: stale } };
-      const path = await saveRecord(noted, values.records ?? RUNS_DIR);
-      console.log(`record: ${path}`);
-    }
-    code = verdictExitCode(report);
-  }
+  if (modes.length > 0) code = await searchRun({ ...plan, modes }, stale, values, args);
   if (counted) code = Math.max(code, await instructionBisect(plan, values.threshold, values));
   return code;
+}
+
+/** The machine, as far as reusing performance samples goes: host, CPU model and cores. */
+function machineName(): string {
+  const list = cpus();
+  return `${hostname()} ${list[0]?.model ?? "unknown cpu"} x${list.length}`;
+}
+
+/** Quote an argument for a shell only when it needs it. */
+function shellWord(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", "'\\''")}'`;
+}
+
+/** The command that resumes from `path`: the same arguments, with `--resume PATH`. */
+function resumeCommand(args: readonly string[], path: string): string {
+  const kept: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === "--resume") i++;
+    else if (!args[i].startsWith("--resume=")) kept.push(args[i]);
+  }
+  return ["deno task bisect", ...kept.map(shellWord), "--resume", shellWord(path)].join(" ");
+}
+
+/**
+ * The searches, journaled: every finished probe goes to `<records>/<id>.journal.jsonl` as it
+ * finishes; SIGINT or SIGTERM stops them, keeps what finished in a record marked interrupted
+ * and says how to resume; `--resume` replays a journal's probes instead of running them.
+ */
+async function searchRun(
+  plan: ReturnType<typeof buildPlan>,
+  stale: readonly string[],
+  values: {
+    readonly records?: string;
+    readonly "no-record": boolean;
+    readonly quiet: boolean;
+    readonly resume?: string;
+  },
+  args: readonly string[],
+): Promise<number> {
+  const records = values.records ?? RUNS_DIR;
+  const id = newRecordId("bisect", new Date());
+  const identity = planIdentity(plan);
+  const machine = machineName();
+  let carried: readonly ProbeRun[] = [];
+  let replay: { crash: Replay; perf?: Replay } | undefined;
+  let resumedFrom: string | undefined;
+  if (values.resume !== undefined) {
+    const journal = await readJournal(values.resume);
+    const difference = identityDifference(journal.header.identity, identity);
+    if (difference) throw new UsageError(`cannot resume from ${journal.path}: ${difference}`);
+    // Samples are only comparable with samples of the same machine; crash probes anywhere.
+    const isSample = (r: ProbeRun) => r.spec.mode === "timed";
+    const sameMachine = journal.header.machine === machine;
+    carried = journal.runs.filter((r) => sameMachine || !isSample(r));
+    replay = {
+      crash: new Replay(carried.filter((r) => !isSample(r))),
+      ...(sameMachine ? { perf: new Replay(carried.filter(isSample)) } : {}),
+    };
+    resumedFrom = journal.path;
+  }
+  const writer = values["no-record"] ? undefined : JournalWriter.create(
+    journalPath(records, id),
+    {
+      journal: 1,
+      command: "bisect",
+      id,
+      startedAt: new Date().toISOString(),
+      identity,
+      machine,
+    },
+    carried,
+  );
+  const kept: ProbeRun[] = [...carried];
+  const controller = new AbortController();
+  let heard = 0;
+  const listeners = (["SIGINT", "SIGTERM"] as const).map((signal) => {
+    const listener = () => {
+      // A second signal means: now. The journal already holds every finished probe.
+      if (++heard > 1) Deno.exit(signal === "SIGINT" ? 130 : 143);
+      controller.abort(signal);
+    };
+    Deno.addSignalListener(signal, listener);
+    return { signal, listener };
+  });
+  try {
+    const progress = progressLine(values.quiet ? { enabled: false } : {});
+    const report = await runBisect({
+      ...plan,
+      onProgress: (p) => progress.update(p),
+      onFinished: (run) => {
+        kept.push(run);
+        writer?.append(run);
+      },
+      signal: controller.signal,
+      ...(replay ? { replay } : {}),
+    });
+    progress.done();
+    if (report.crash || report.perf || report.exhaustive) console.log(formatReport(report));
+    if (report.probesReused !== undefined) {
+      console.log(`resumed from ${resumedFrom}: ${report.probesReused} probes reused`);
+    }
+    let path: string | undefined;
+    if (!values["no-record"]) {
+      const record = buildRecord(recordInput(report));
+      const parameters = {
+        ...record.parameters,
+        ...(stale.length > 0 ? { staleVersions: [...stale] } : {}),
+        ...(resumedFrom !== undefined
+          ? { resumedFrom, probesReused: report.probesReused ?? 0 }
+          : {}),
+      };
+      const body = report.interrupted
+        ? {
+          ...record.body,
+          probes: kept.map(probeEntry),
+          interrupted: {
+            signal: report.interrupted.signal,
+            mode: report.interrupted.mode,
+            probesKept: kept.length,
+            journal: writer!.path,
+          },
+        }
+        : record.body;
+      path = await saveRecord({ ...record, id, parameters, body }, records);
+      if (!report.interrupted) console.log(`record: ${path}`);
+    }
+    writer?.close();
+    if (report.interrupted) {
+      const signal = report.interrupted.signal;
+      console.error(
+        path
+          ? `bisect: interrupted by ${signal}; kept ${kept.length} finished probes in ${path}; ` +
+            `resume: ${resumeCommand(args, path)}`
+          : `bisect: interrupted by ${signal}; ${kept.length} finished probes not kept (--no-record)`,
+      );
+      return signal === "SIGTERM" ? 143 : 130;
+    }
+    // The record holds everything the journal did; only an unfinished run needs its journal.
+    if (writer) await Deno.remove(writer.path).catch(() => {});
+    return verdictExitCode(report);
+  } finally {
+    for (const { signal, listener } of listeners) Deno.removeSignalListener(signal, listener);
+  }
 }
 
 /** Perf mode by instruction counts (see `bisect/instruction_search.ts`); its exit code. */
