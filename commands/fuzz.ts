@@ -13,10 +13,11 @@
  * @module
  */
 
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { loadVersion } from "../core/loader.ts";
 import { fuzz, shrink } from "../bisect/fuzz/mod.ts";
-import { materializePrefix } from "../workloads/fuzz/mod.ts";
+import { materializePrefix, MAX_NEAR_MUTATIONS, type SeedLayout } from "../workloads/fuzz/mod.ts";
+import { resolveLayout } from "../workloads/layouts/mod.ts";
 import { STRESSOR_NAMES } from "../workloads/probe_types.ts";
 import {
   defineCommand,
@@ -34,6 +35,10 @@ const HELP = `usage: deno task fuzz --version V [options]
 
   --version V        version to fuzz (name or folder)
   --stressor NAME    ${STRESSOR_NAMES.join(", ")} (default fork)
+  --layout FILE      fuzz near this layout (a /proc/PID/maps file, or a shipped layout's
+                     name), repeatable: each case takes one as it is or with up to
+                     ${MAX_NEAR_MUTATIONS} small edits (sizes, gaps, VMAs removed or added) instead of
+                     a generated layout
   --time T           stop after T (e.g. 30s, 2m; default 60s)
   --seed N           seed of the first case (default 1)
   --jobs N           cases run at once (default 2)
@@ -51,6 +56,7 @@ const COMMAND = defineCommand({
   options: {
     version: { type: "string" },
     stressor: { type: "string", default: "fork" },
+    layout: { type: "string", multiple: true },
     time: { type: "string", default: "60s" },
     seed: { type: "string" },
     jobs: { type: "string" },
@@ -82,13 +88,27 @@ async function fuzzCommand({ values }: ParsedCommand<typeof COMMAND.options>): P
   const timeMs = parseDuration(values.time, "time");
   const firstSeed = integerFlag("seed", values.seed, 1, 0);
   const jobs = integerFlag("jobs", values.jobs, 2, 1);
+  const layouts = (values.layout ?? []).map(seedLayout);
   const trusted = (await loadVersion(values.trusted)).module;
   const run = await caseRunners({ inProcess: values["in-process"], jobs })(values.version);
   console.log(
     `fuzz: version ${values.version}, stressor ${stressor}, ${values.time}, ${jobs} jobs, ` +
       `first seed ${firstSeed}`,
   );
-  const report = await fuzz({ trusted, stressor, timeMs, firstSeed, run, concurrency: jobs });
+  if (layouts.length > 0) {
+    console.log(
+      `fuzz: near ${layouts.map((l) => `${l.label} (${l.vmas.length} VMAs)`).join(", ")}`,
+    );
+  }
+  const report = await fuzz({
+    trusted,
+    stressor,
+    timeMs,
+    firstSeed,
+    run,
+    concurrency: jobs,
+    ...(layouts.length > 0 ? { layouts } : {}),
+  });
   const rate = `${report.cases} cases in ${(report.elapsedMs / 1000).toFixed(2)}s ` +
     `(${report.casesPerSecond.toFixed(2)} cases/s)`;
   if (!report.found) {
@@ -131,6 +151,13 @@ async function fuzzCommand({ values }: ParsedCommand<typeof COMMAND.options>): P
   );
   console.log(`fuzz: replay: deno task replay ${shrunkPath} --all`);
   return 2;
+}
+
+/** A layout given with `--layout`, read as the probes read layouts (a bad one is bad input). */
+function seedLayout(file: string): SeedLayout {
+  const { vmas } = resolveLayout(file, 0);
+  if (vmas.length === 0) throw new UsageError(`--layout ${file} holds no VMAs`);
+  return { label: basename(file), vmas };
 }
 
 if (import.meta.main) Deno.exit(await fuzzMain(Deno.args));

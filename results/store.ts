@@ -125,7 +125,9 @@ export async function loadRecords(
   const names: string[] = [];
   try {
     for await (const entry of Deno.readDir(dir)) {
-      if (entry.isFile && entry.name.endsWith(".json") && !entry.name.startsWith(".")) {
+      // Mutation runs write their own kind of JSON beside the records (mutate-*.json).
+      const ours = !entry.name.startsWith(".") && !entry.name.startsWith("mutate-");
+      if (entry.isFile && entry.name.endsWith(".json") && ours) {
         names.push(entry.name);
       }
     }

@@ -28,6 +28,7 @@
 import type { Entry, MapleCursor, MapleModule, MapleTree } from "../core/contract.ts";
 import { DifferentialMismatchError, LeakError, NodeAccountingError } from "./check_errors.ts";
 import { RangeModel } from "./reference_model.ts";
+import { ShapeOracle, type ShapeOracleSpec } from "./shape_oracle.ts";
 import {
   canMerge,
   guardedStart,
@@ -64,6 +65,11 @@ export interface MmOptions {
   readonly mirror?: boolean;
   /** Compare every read against the model (implies `mirror`): `--verify`. */
   readonly checked?: boolean;
+  /**
+   * A version whose tree follows every write, its height and node census compared after
+   * each (see `shape_oracle.ts`); absent: no shape checks.
+   */
+  readonly shapeOracle?: ShapeOracleSpec;
 }
 
 /**
@@ -111,6 +117,8 @@ export class Mm {
   private writer: MapleCursor<Vma> | undefined;
   private reader: MapleCursor<Vma> | undefined;
   readonly model: RangeModel<Vma> | undefined;
+  /** The shape oracle's tree following this one, when one was asked for and can follow. */
+  readonly shape: ShapeOracle<Vma> | undefined;
   readonly checked: boolean;
   readonly maxMapCount: number;
   /** Bytes kept free below a grows-down VMA by every placement search. */
@@ -140,9 +148,11 @@ export class Mm {
     model: RangeModel<Vma> | undefined,
     options: MmOptions,
     mapCount: number,
+    shape?: ShapeOracle<Vma>,
   ) {
     this.tree = tree;
     this.model = model;
+    this.shape = shape;
     this.checked = options.checked ?? false;
     this.maxMapCount = options.maxMapCount ?? DEFAULT_MAX_MAP_COUNT;
     this.stackGuardGap = options.stackGuardGap ?? STACK_GUARD_GAP;
@@ -156,7 +166,8 @@ export class Mm {
   static create(module: MapleModule, layout: readonly Vma[], options: MmOptions = {}): Mm {
     const mirror = (options.mirror ?? false) || (options.checked ?? false);
     const tree = module.createTree<Vma>({ allocRange: true });
-    const mm = new Mm(tree, mirror ? new RangeModel<Vma>() : undefined, options, 0);
+    const shape = options.shapeOracle ? ShapeOracle.create<Vma>(options.shapeOracle) : undefined;
+    const mm = new Mm(tree, mirror ? new RangeModel<Vma>() : undefined, options, 0, shape);
     mm.describeOperation = () => `building a layout of ${layout.length} VMAs`;
     for (const vma of layout) {
       mm.write(vma.start, vma.end - 1, vma);
@@ -195,6 +206,7 @@ export class Mm {
     cursor.store(value);
     cursor.destroy();
     this.model?.store(first, last, value);
+    this.shape?.follow(first, last, value, this.tree, this.describeOperation);
     if (this.checked) this.compareSpan(first === 0 ? 0 : first - 1, last + 1, "after a store");
   }
 
@@ -615,6 +627,7 @@ export class Mm {
       return copy;
     });
     checkDupAccounting(childTree, this.operation);
+    const shape = this.shape?.afterDup(this.tree, childTree, this.describeOperation);
     let model: RangeModel<Vma> | undefined;
     if (this.model) {
       const entries: Entry<Vma>[] = [];
@@ -627,11 +640,17 @@ export class Mm {
       }
       model = RangeModel.from(entries);
     }
-    const child = new Mm(childTree, model, {
-      checked: this.checked,
-      maxMapCount: this.maxMapCount,
-      stackGuardGap: this.stackGuardGap,
-    }, kept);
+    const child = new Mm(
+      childTree,
+      model,
+      {
+        checked: this.checked,
+        maxMapCount: this.maxMapCount,
+        stackGuardGap: this.stackGuardGap,
+      },
+      kept,
+      shape,
+    );
     child.startBrk = this.startBrk;
     child.brkEnd = this.brkEnd;
     child.mmapBase = this.mmapBase;
@@ -655,6 +674,7 @@ export class Mm {
     const vmas = this.mapCount;
     this.tree.clear();
     this.model?.clear();
+    this.shape?.clear();
     this.mapCount = 0;
     const { live } = this.tree.allocatorStats();
     if (live !== 0) {

@@ -32,6 +32,7 @@ import {
   type StressorName,
 } from "./probe_types.ts";
 import { runStress, type StressConfig, type StressRun } from "./runner.ts";
+import type { ShapeOracleSpec } from "./shape_oracle.ts";
 import { DEFAULT_STRESSOR_OPTIONS, type StressorOptions } from "./stressors/mod.ts";
 import type { Vma } from "./vma.ts";
 import { decodeVmas, VmaRecordError } from "./vma_records.ts";
@@ -83,6 +84,14 @@ export function parseProbeSpec(json: unknown): ProbeSpec {
   if (spec.mode !== undefined) {
     need("mode", PROBE_MODES.includes(spec.mode as ProbeMode), `one of ${PROBE_MODES.join(", ")}`);
     need("verify", spec.mode !== "timed" || spec.verify === false, "false in timed mode");
+  }
+  if (spec.shapeOracle !== undefined) {
+    need(
+      "shapeOracle",
+      typeof spec.shapeOracle === "string" && spec.shapeOracle !== "",
+      "a version name",
+    );
+    need("shapeOracle", spec.mode !== "timed", "absent in timed mode");
   }
   return spec as unknown as ProbeSpec;
 }
@@ -143,8 +152,13 @@ export function probeResult(spec: ProbeSpec, run: StressRun): ProbeResult {
 /**
  * Run `spec` against an already loaded version: with its checks, or in `timed` mode without
  * them, after a warm-up pass, and with the CPU time of the loop (see `ProbeSpec.mode`).
+ * `shapeOracle` is the loaded version that `spec.shapeOracle` names, if any.
  */
-export function runProbeWith(module: MapleModule, spec: ProbeSpec): ProbeResult {
+export function runProbeWith(
+  module: MapleModule,
+  spec: ProbeSpec,
+  shapeOracle?: ShapeOracleSpec,
+): ProbeResult {
   const prepared = prepareProbe(spec);
   const timed = spec.mode === "timed";
   const config: StressConfig = {
@@ -157,6 +171,7 @@ export function runProbeWith(module: MapleModule, spec: ProbeSpec): ProbeResult 
     checkMode: timed ? "none" : spec.verify ? "every-op" : "interval",
     options: prepared.options,
     operations: prepared.operations,
+    ...(shapeOracle && !timed ? { shapeOracle } : {}),
   };
   if (!timed) return probeResult(spec, runStress(config));
   // The first pass warms the JIT up, so the sample measures the version's steady state rather
@@ -174,6 +189,9 @@ export function runProbeWith(module: MapleModule, spec: ProbeSpec): ProbeResult 
 export async function runProbe(spec: ProbeSpec): Promise<ProbeResult> {
   const checked = parseProbeSpec(spec);
   prepareProbe(checked);
+  const oracle = checked.shapeOracle === undefined
+    ? undefined
+    : await loadShapeOracle(checked.shapeOracle);
   let module: MapleModule;
   try {
     module = (await loadVersion(checked.version)).module;
@@ -191,5 +209,18 @@ export async function runProbe(spec: ProbeSpec): Promise<ProbeResult> {
       failure: { ...failure, atOp: 0, operation: "loading the version" },
     };
   }
-  return runProbeWith(module, checked);
+  return runProbeWith(module, checked, oracle);
+}
+
+/**
+ * Load the shape oracle's version. It is the yardstick, not the code under test: one that is
+ * unknown or does not load makes the spec unusable ({@linkcode ProbeSpecError}).
+ */
+export async function loadShapeOracle(name: string): Promise<ShapeOracleSpec> {
+  try {
+    return { name, module: (await loadVersion(name)).module };
+  } catch (error) {
+    const why = error instanceof Error ? error.message.split("\n")[0] : String(error);
+    throw new ProbeSpecError(`shape oracle "${name}" cannot be loaded: ${why}`);
+  }
 }

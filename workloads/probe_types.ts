@@ -77,6 +77,13 @@ export interface ProbeSpec {
    * the result as `cpuMs`. A timed probe needs `verify: false`.
    */
   readonly mode?: ProbeMode;
+  /**
+   * A version (name or folder, e.g. `kernel-6.1`) whose tree follows every write of the mm,
+   * its height and node census compared with the tested tree's after each; a difference is
+   * a `wrong` outcome of kind `ShapeMismatchError` (see `workloads/shape_oracle.ts`). Checked
+   * mode only.
+   */
+  readonly shapeOracle?: string;
 }
 
 /** One VMA in JSON: `{ "range": "7f00a000-7f00c000", "perms": "r-xp", "offset": "0x2000", "name": "/usr/lib/libc.so.6" }`. */

@@ -27,6 +27,7 @@ import type { Operation } from "./operations.ts";
 import type { StressorName } from "./probe_types.ts";
 import { Mwc } from "./prng.ts";
 import { type CheckMode, ProcessTree } from "./process.ts";
+import type { ShapeOracleSpec } from "./shape_oracle.ts";
 import { DEFAULT_STRESSOR_OPTIONS, stressorByName, type StressorOptions } from "./stressors/mod.ts";
 import type { Vma } from "./vma.ts";
 
@@ -49,6 +50,8 @@ export interface StressConfig {
   /** Keep every operation applied (setup included) in the result. */
   readonly record?: boolean;
   readonly maxMapCount?: number;
+  /** A version whose tree follows every write, shapes compared after each (`shape_oracle.ts`). */
+  readonly shapeOracle?: ShapeOracleSpec;
 }
 
 /** A failure of the code under test, caught. */
@@ -104,6 +107,7 @@ export function openSession(config: SessionConfig): StressSession {
     checked: config.checkMode === "every-op",
     mirror: config.checkMode !== "none",
     maxMapCount: config.maxMapCount,
+    ...(config.shapeOracle ? { shapeOracle: config.shapeOracle } : {}),
   });
   const processes = new ProcessTree(mm, config.checkMode, config.checkInterval ?? 1000);
   const step = stressorByName(config.stressor).start({
@@ -154,6 +158,7 @@ export function runStress(config: StressConfig): StressRun {
       checked: config.checkMode === "every-op",
       mirror: config.checkMode !== "none",
       maxMapCount: config.maxMapCount,
+      ...(config.shapeOracle ? { shapeOracle: config.shapeOracle } : {}),
     });
     setupOperation = `check of the initial layout of ${config.layout.length} VMAs`;
     if (config.checkMode !== "none") mm.checkAll();

@@ -1,6 +1,6 @@
 /**
- * The fuzz loop: generate cases (layouts from the generators and from mutated real maps,
- * operations from churn and the stressor), run them against a version in child processes,
+ * The fuzz loop: generate cases (layouts from the generators and from mutated real maps, or
+ * near a user's own layouts; operations from churn and the stressor), run them against a version in child processes,
  * and stop at the first failure or when the time is up.
  *
  * @example
@@ -20,7 +20,7 @@
  */
 
 import type { MapleModule } from "../../core/contract.ts";
-import { type FuzzCase, generateCase } from "../../workloads/fuzz/mod.ts";
+import { type FuzzCase, generateCase, type SeedLayout } from "../../workloads/fuzz/mod.ts";
 import type { StressorName } from "../../workloads/probe_types.ts";
 import type { CaseRunner, CaseVerdict } from "./case_runner.ts";
 
@@ -39,6 +39,11 @@ export interface FuzzOptions {
   readonly concurrency?: number;
   /** Stop after this many cases (default: no limit). */
   readonly maxCases?: number;
+  /**
+   * Fuzz near these layouts (a user's maps files) instead of the generators: each case takes
+   * one of them as it is or with a few small edits.
+   */
+  readonly layouts?: readonly SeedLayout[];
   /** Called after each case. */
   readonly onCase?: (fuzzCase: FuzzCase, verdict: CaseVerdict) => void;
 }
@@ -63,7 +68,14 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
   while (!found && performance.now() < deadline && cases < maxCases) {
     const batch: FuzzCase[] = [];
     for (let i = 0; i < concurrency && cases + batch.length < maxCases; i++) {
-      batch.push(generateCase(options.trusted, options.stressor, options.firstSeed + cases + i));
+      batch.push(
+        generateCase(
+          options.trusted,
+          options.stressor,
+          options.firstSeed + cases + i,
+          options.layouts,
+        ),
+      );
     }
     const verdicts = await Promise.all(batch.map((fuzzCase) => options.run(fuzzCase)));
     for (let i = 0; i < batch.length; i++) {

@@ -1,6 +1,7 @@
 /**
  * Fuzz cases: a layout and an explicit operation list, generated from a seed. The layout
- * comes from a generator with random tunables or from a mutated real map; the operations are
+ * comes from a generator with random tunables or from a mutated real map (or, given a
+ * user's own layouts, from one of those with a few small edits); the operations are
  * some random churn (maps, unmaps, protection and advice changes, brk) followed by the chosen
  * stressor's own operations, recorded while running on a trusted version so that every
  * address in them makes sense for the layout.
@@ -31,7 +32,7 @@ import {
 } from "../stressors/mod.ts";
 import { ADVICE_FLAGS, PAGE_SIZE, pagesOf, PROT_READ, PROT_WRITE, type Vma } from "../vma.ts";
 import { encodeVma } from "../vma_records.ts";
-import { mutateLayout } from "./mutate.ts";
+import { mutateLayout, mutateNear } from "./mutate.ts";
 
 /** One fuzz case. */
 export interface FuzzCase {
@@ -42,6 +43,16 @@ export interface FuzzCase {
   readonly layout: readonly Vma[];
   readonly operations: readonly Operation[];
 }
+
+/** A layout to fuzz near, e.g. the maps file of the machine that failed. */
+export interface SeedLayout {
+  /** How cases name it, e.g. `failing.maps`. */
+  readonly label: string;
+  readonly vmas: readonly Vma[];
+}
+
+/** Edits of a seed layout per case at most (case by case 0 to this many; 0: as it is). */
+export const MAX_NEAR_MUTATIONS = 8;
 
 /** Stressor sizes for fuzz cases: small, so that a case runs in milliseconds. */
 export const FUZZ_SIZES: Partial<StressorOptions> = {
@@ -130,13 +141,27 @@ export function churnOperation(rng: Mwc, mm: Mm): Operation | undefined {
   }
 }
 
+/** One of `layouts` as it is or with a few small edits (see `mutateNear`). */
+function nearLayout(rng: Mwc, layouts: readonly SeedLayout[]): { label: string; vmas: Vma[] } {
+  const base = rng.pick(layouts);
+  const count = rng.below(MAX_NEAR_MUTATIONS + 1);
+  const vmas = mutateNear(rng, base.vmas, count);
+  return { label: count === 0 ? base.label : `${base.label}+${count} edits`, vmas };
+}
+
 /**
  * Generate case `seed` for `stressor`, recording its operations on `trusted` (a version
- * believed correct, e.g. the reference model).
+ * believed correct, e.g. the reference model). With `near`, the layout is one of those
+ * layouts, edited a little (sizes, gaps, VMAs removed or added), instead of a generator's.
  */
-export function generateCase(trusted: MapleModule, stressor: StressorName, seed: number): FuzzCase {
+export function generateCase(
+  trusted: MapleModule,
+  stressor: StressorName,
+  seed: number,
+  near?: readonly SeedLayout[],
+): FuzzCase {
   const rng = new Mwc(seed);
-  const { label, vmas } = pickLayout(rng);
+  const { label, vmas } = near && near.length > 0 ? nearLayout(rng, near) : pickLayout(rng);
   const operations: Operation[] = [];
   const mm = Mm.create(trusted, vmas, {});
   const processes = new ProcessTree(mm, "none");

@@ -21,6 +21,8 @@ export {
   type FuzzCase,
   generateCase,
   MAX_CASE_OPERATIONS,
+  MAX_NEAR_MUTATIONS,
+  type SeedLayout,
 } from "./case_gen.ts";
-export { mutateLayout } from "./mutate.ts";
+export { mutateLayout, mutateNear } from "./mutate.ts";
 export { materializePrefix, mergeNeighbours, shortenVma, simplerOperations } from "./reduce.ts";
