@@ -16,6 +16,7 @@ import { benchCases } from "../bench/cases.ts";
 import { type BenchOptions, runBench } from "../bench/run.ts";
 import { formatValue, INSTRUCTIONS_UNIT, summarize } from "../results/compare.ts";
 import { countVersions, instructionRecord } from "../bench/instructions.ts";
+import { staleVersions, warnStale } from "./stale_versions.ts";
 import { loadRecords, RUNS_DIR, saveRecord } from "../results/store.ts";
 import {
   defineCommand,
@@ -50,6 +51,7 @@ Options:
   --metric M       time (default) or instructions: for kernel versions only, one counted
                    replay of a fixed operation stream per version under valgrind (see
                    deno task count), recorded as instructions/<kind> figures in one record
+  --strict         refuse frozen versions edited since they were frozen (default: warn)
   --out DIR        folder for the record (default results/runs)
   --list           print the case names and exit
   -h, --help       this help`;
@@ -70,6 +72,7 @@ const COMMAND = defineCommand({
     out: { type: "string" },
     list: { type: "boolean", default: false },
     metric: { type: "string", default: "time" },
+    strict: { type: "boolean", default: false },
   },
   conventions: UNIX_TOOL,
 });
@@ -107,6 +110,7 @@ async function bench({ values }: ParsedCommand<typeof COMMAND.options>): Promise
     : versionNames();
   // An unknown version throws UnknownVersionError, a usage error, before anything is measured.
   for (const v of versions) versionFolder(v);
+  warnStale("bench", staleVersions(versions), values.strict);
   if (values.metric !== "time" && values.metric !== "instructions") {
     throw new UsageError(`unknown --metric "${values.metric}" (want time or instructions)`);
   }
