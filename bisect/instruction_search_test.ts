@@ -8,35 +8,23 @@
  */
 
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { kernelTestGate } from "../core/kernel/test_support.ts";
 import { largestRise, searchInstructions } from "./instruction_search.ts";
+import { patchedKernelVersion } from "../testing/kernel_patch.ts";
 
 const gate = kernelTestGate("kernel-6.1");
 const STORE = /void \*mas_store\(struct ma_state \*mas, void \*entry\)\n\{\n/;
 /** About 80 instructions on every mas_store: a few percent of a store, far below time's noise. */
 const EXTRA =
-  "\t{ volatile unsigned long mb_extra = 0; for (int i = 0; i < 16; i++) mb_extra += i; }\n";
+  "{ volatile unsigned long mb_extra = 0; for (int i = 0; i < 16; i++) mb_extra += i; }";
 
 /** A kernel version folder over a copy of the 6.1 tree, slowed or not. */
 function version(dir: string, name: string, slowed: boolean): { name: string; folder: string } {
-  const tree = join(dir, `${name}-tree`);
-  mkdirSync(join(tree, "lib"), { recursive: true });
-  for (const sub of ["include", "tools", "Makefile"]) {
-    symlinkSync(join(gate.tree, sub), join(tree, sub));
-  }
-  const source = readFileSync(join(gate.tree, "lib", "maple_tree.c"), "utf8");
-  assert.match(source, STORE);
-  writeFileSync(
-    join(tree, "lib", "maple_tree.c"),
-    slowed ? source.replace(STORE, (m) => m + EXTRA) : source,
-  );
-  const folder = join(dir, name);
-  mkdirSync(folder);
-  writeFileSync(join(folder, "kernel.json"), JSON.stringify({ source: tree }));
-  return { name, folder };
+  const patch = slowed ? { opening: STORE, line: EXTRA } : undefined;
+  return { name, folder: patchedKernelVersion(dir, name, gate.tree, patch) };
 }
 
 Deno.test("largestRise names the kind that rose most", () => {

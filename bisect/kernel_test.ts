@@ -9,13 +9,14 @@
  */
 
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { MapleInvariantError } from "../core/contract.ts";
 import { CORE_DIR, loadVersion } from "../core/loader.ts";
 import { kernelTestGate } from "../core/kernel/test_support.ts";
 import { runCommandFile } from "../commands/test_support.ts";
+import { patchedKernelVersion } from "../testing/kernel_patch.ts";
 import { type ProbeCase, ProbeRunner } from "./runner.ts";
 
 const gate = kernelTestGate("kernel-6.1");
@@ -43,19 +44,7 @@ function patchedVersion(
   line: string,
   opening: RegExp = EXPECTED_ENTRIES,
 ): string {
-  const tree = join(dir, `${name}-tree`);
-  mkdirSync(join(tree, "lib"), { recursive: true });
-  for (const sub of ["include", "tools", "Makefile"]) {
-    symlinkSync(join(gate.tree, sub), join(tree, sub));
-  }
-  const source = readFileSync(join(gate.tree, "lib", "maple_tree.c"), "utf8");
-  assert.match(source, opening, `the tree has the function to patch (${opening.source})`);
-  const patched = source.replace(opening, (m) => `${m}\t${line}\n`);
-  writeFileSync(join(tree, "lib", "maple_tree.c"), patched);
-  const folder = join(dir, name);
-  mkdirSync(folder);
-  writeFileSync(join(folder, "kernel.json"), JSON.stringify({ source: tree }));
-  return folder;
+  return patchedKernelVersion(dir, name, gate.tree, { opening, line });
 }
 
 Deno.test({
