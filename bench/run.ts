@@ -1,5 +1,9 @@
 /**
- * One bench run over several versions: a child process per version, then one bench record.
+ * One bench run over several versions: a child process per version and round, then one bench
+ * record. Each finished child is a unit (see `journal.ts`) handed to `onUnit` as it finishes,
+ * so a journal can keep it; units of an interrupted run given in `reuse` are taken instead of
+ * measured, and an aborted `signal` stops the run, kills the child in flight and returns the
+ * record of what finished, marked interrupted.
  *
  * @example
  * ```ts
@@ -15,6 +19,7 @@ import { fileURLToPath } from "node:url";
 import { readManifest } from "../core/loader.ts";
 import {
   type BenchRecord,
+  type BenchUnitEntry,
   buildRecord,
   type CommitRef,
   type SampleSet,
@@ -23,6 +28,8 @@ import {
 import { benchCases } from "./cases.ts";
 import { BENCH_LAYOUT, BENCH_SEED, BENCH_SIZES, OPS_PER_CALL } from "./workloads_cases.ts";
 import type { MeasureSpec } from "./measure_main.ts";
+import { type BenchUnit, unitKey } from "./journal.ts";
+import { benchShardCases } from "./shard.ts";
 
 /**
  * A version already located (see `core/loader.ts`): measured from `folder`, recorded as
@@ -49,15 +56,40 @@ export interface BenchOptions {
    * the run spreads over every version instead of favouring the ones measured first.
    */
   readonly rounds?: number;
-  /** Called as each version starts, for progress output. */
+  /**
+   * Called as each version starts, for progress output; `reused` when its unit comes from
+   * {@linkcode BenchOptions.reuse} instead of being measured.
+   */
   readonly onVersionStart?: (
     version: string,
     index: number,
     count: number,
     round: number,
+    reused: boolean,
   ) => void;
   /** Called as each version finishes, for progress output. */
   readonly onVersion?: (version: string, sets: readonly SampleSet[]) => void;
+  /** Finished units of an interrupted run, taken instead of measured (same round, version). */
+  readonly reuse?: readonly BenchUnit[];
+  /** Called with each unit measured here (not reused) as it finishes: the journal's hook. */
+  readonly onUnit?: (unit: BenchUnit) => void;
+  /**
+   * Once aborted (its reason the signal's name), nothing more starts, the child in flight is
+   * killed and its unit dropped, and the record of the finished units comes back with
+   * `body.interrupted`.
+   */
+  readonly signal?: AbortSignal;
+  /**
+   * Measure only this shard's cells of the versions × cases grid (`shard.ts`): a version
+   * without any is not started. The record still names every version and case of the plan,
+   * so that a merge can tell which cells the other shards hold.
+   */
+  readonly shard?: { readonly index: number; readonly count: number };
+}
+
+/** The version's name as recorded. */
+function nameOf(located: string | LocatedVersion): string {
+  return typeof located === "string" ? located : located.name;
 }
 
 const MEASURE_MAIN = fileURLToPath(new URL("./measure_main.ts", import.meta.url));
@@ -81,16 +113,46 @@ export async function runBench(options: BenchOptions): Promise<BenchRecord> {
   const cases = benchCases().filter((c) => !options.cases || options.cases.includes(c.name));
   const rounds = options.rounds ?? 1;
   const pooled = new Map<string, SampleSet>();
-  for (let round = 1; round <= rounds; round++) {
+  const reusable = new Map((options.reuse ?? []).map((u) => [unitKey(u.round, u.version), u]));
+  const units: BenchUnitEntry[] = [];
+  const owned = benchShardCases(options.shard, options.versions.length, cases.map((c) => c.name));
+  const started = owned.filter((list) => list.length > 0).length;
+  let interrupted: string | undefined;
+  // Round by round in the order an uninterrupted run takes, so a resumed run interleaves the
+  // versions exactly as the first one would have.
+  measuring: for (let round = 1; round <= rounds; round++) {
     for (const [index, located] of options.versions.entries()) {
-      const version = typeof located === "string" ? located : located.name;
-      options.onVersionStart?.(version, index, options.versions.length, round);
-      const sets = await measureInChild(located, cases.map((c) => c.name), options);
-      for (const set of sets) {
+      if (owned[index].length === 0) continue;
+      const version = nameOf(located);
+      const reused = reusable.get(unitKey(round, version));
+      if (!reused && options.signal?.aborted) {
+        interrupted = abortReason(options.signal);
+        break measuring;
+      }
+      options.onVersionStart?.(version, index, options.versions.length, round, !!reused);
+      let unit: BenchUnit;
+      if (reused) {
+        unit = reused;
+      } else {
+        const measured = await measureInChild(located, owned[index], options);
+        if ("interrupted" in measured) {
+          interrupted = measured.interrupted;
+          break measuring;
+        }
+        unit = { round, version, sets: measured.sets, finishedAt: new Date().toISOString() };
+        options.onUnit?.(unit);
+      }
+      units.push({
+        version,
+        round,
+        finishedAt: unit.finishedAt,
+        ...(reused ? { reused: true } : {}),
+      });
+      for (const set of unit.sets) {
         const key = `${set.benchmark}\u0000${set.version}`;
         pooled.set(key, poolSets(pooled.get(key), set));
       }
-      options.onVersion?.(version, sets);
+      options.onVersion?.(version, unit.sets);
     }
   }
   const samples = [...pooled.values()];
@@ -122,8 +184,24 @@ export async function runBench(options: BenchOptions): Promise<BenchRecord> {
       harness: HARNESS,
       quick: options.quick,
       cases: cases.map((c) => ({ name: c.name, group: c.group, unit: c.unit })),
+      units,
+      ...(interrupted !== undefined
+        ? {
+          interrupted: {
+            signal: interrupted,
+            unitsKept: units.length,
+            unitsPlanned: rounds * started,
+            unit: "version-round",
+          },
+        }
+        : {}),
     },
   });
+}
+
+/** The signal's name an aborted signal carries (`SIGINT` when it carries none). */
+function abortReason(signal: AbortSignal): string {
+  return typeof signal.reason === "string" ? signal.reason : "SIGINT";
 }
 
 /** One figure's samples over rounds: values appended, the first error kept. */
@@ -161,13 +239,15 @@ function versionRefs(versions: readonly (string | LocatedVersion)[]): VersionRef
 
 /**
  * Run `measure_main.ts` for one version. A child that fails, hangs or prints no result turns
- * into error sets for every case, so one bad version never stops the run.
+ * into error sets for every case, so one bad version never stops the run; a child stopped by
+ * an interrupt (ours, or Ctrl-C reaching the whole process group) measured nothing usable and
+ * says so instead.
  */
 async function measureInChild(
   located: string | LocatedVersion,
   caseNames: readonly string[],
   options: BenchOptions,
-): Promise<SampleSet[]> {
+): Promise<{ sets: SampleSet[] } | { interrupted: string }> {
   const version = typeof located === "string" ? located : located.name;
   const spec: MeasureSpec = {
     ...(typeof located === "string"
@@ -185,23 +265,46 @@ async function measureInChild(
     stderr: "piped",
   }).spawn();
   const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
-  const output = await child.output().finally(() => clearTimeout(timer));
+  const stop = () => {
+    try {
+      child.kill("SIGTERM");
+    } catch {
+      // already gone
+    }
+  };
+  options.signal?.addEventListener("abort", stop);
+  const output = await child.output().finally(() => {
+    clearTimeout(timer);
+    options.signal?.removeEventListener("abort", stop);
+  });
   const stdout = new TextDecoder().decode(output.stdout).trim();
   const last = stdout.split("\n").pop() ?? "";
-  let error: string;
+  let parsed: { sets?: SampleSet[]; error?: string } | undefined;
   try {
-    const parsed = JSON.parse(last) as { sets?: SampleSet[]; error?: string };
-    if (parsed.sets) return parsed.sets;
-    error = parsed.error ?? "no result";
+    parsed = JSON.parse(last) as { sets?: SampleSet[]; error?: string };
   } catch {
+    parsed = undefined;
+  }
+  // A child that printed its figures finished, whatever happened to the parent meanwhile.
+  if (parsed?.sets) return { sets: parsed.sets };
+  if (options.signal?.aborted) return { interrupted: abortReason(options.signal) };
+  if (output.signal === "SIGINT" || output.signal === "SIGTERM") {
+    return { interrupted: output.signal };
+  }
+  let error: string;
+  if (parsed) {
+    error = parsed.error ?? "no result";
+  } else {
     const stderr = new TextDecoder().decode(output.stderr).trim().split("\n").slice(-3).join(" | ");
     error = output.signal === "SIGKILL"
       ? `killed after ${timeoutMs} ms`
       : `child exited with code ${output.code}${stderr ? `: ${stderr}` : ""}`;
   }
   const byName = new Map(benchCases().map((c) => [c.name, c]));
-  return caseNames.map((name) => {
-    const c = byName.get(name)!;
-    return { benchmark: name, version, unit: c.unit, better: c.better, values: [], error };
-  });
+  return {
+    sets: caseNames.map((name) => {
+      const c = byName.get(name)!;
+      return { benchmark: name, version, unit: c.unit, better: c.better, values: [], error };
+    }),
+  };
 }

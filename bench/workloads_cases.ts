@@ -34,6 +34,7 @@ export const OPS_PER_CALL: Readonly<Record<StressorName, number>> = {
   mprotect: 100,
   mremap: 2,
   brk: 200,
+  tree: 5,
 };
 
 /** Stressor sizes used by the benchmark. */

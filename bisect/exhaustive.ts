@@ -4,6 +4,11 @@
  * then again) so that drift falls on all alike, and judges each version against the one
  * before it.
  *
+ * With a `shard` (`--shard K/N`) only this shard's cells of the crash matrix run, dealt along
+ * the grid's diagonals (`bisect/shard.ts`); the others are `null`. A performance table is
+ * never sharded: it compares versions with each other, which only samples taken side by side
+ * on one machine can do (the command refuses it).
+ *
  * @example
  * ```ts
  * import { exhaustive } from "./exhaustive.ts";
@@ -16,7 +21,7 @@
  *   }),
  *   perfRun: () => Promise.reject(new Error("no perf probe given")),
  * });
- * console.log(table.cells.map((row) => row.map((r) => r.outcome))); // [["pass"], ["crash"]]
+ * console.log(table.cells.map((row) => row.map((r) => r?.outcome))); // [["pass"], ["crash"]]
  * ```
  *
  * @module
@@ -24,6 +29,7 @@
 
 import { type Comparison, judge } from "./perf_search.ts";
 import type { ProbeCase, ProbeRun, VersionRef } from "./runner.ts";
+import { ownsCell } from "./shard.ts";
 import { type Clock, throughput } from "./throughput.ts";
 
 /** Inputs of {@linkcode exhaustive}. */
@@ -40,6 +46,8 @@ export interface ExhaustiveOptions {
   readonly clock?: Clock;
   readonly crashRun: (version: VersionRef, probe: ProbeCase) => Promise<ProbeRun>;
   readonly perfRun: (version: VersionRef, probe: ProbeCase) => Promise<ProbeRun>;
+  /** Run only this shard's cells of the crash matrix (K counted from 1). */
+  readonly shard?: { readonly index: number; readonly count: number };
 }
 
 /** Performance of every version. */
@@ -59,9 +67,11 @@ export interface PerfTable {
 export interface ExhaustiveResult {
   readonly versions: readonly string[];
   readonly matrix: readonly ProbeCase[];
-  /** `cells[version][probe]`. */
-  readonly cells: readonly (readonly ProbeRun[])[];
+  /** `cells[version][probe]`; `null` for a cell of another shard. */
+  readonly cells: readonly (readonly (ProbeRun | null)[])[];
   readonly perf?: PerfTable;
+  /** The shard that ran, when only one shard's cells did. */
+  readonly shard?: { readonly index: number; readonly count: number };
   /** Every run, in the order it finished. */
   readonly runs: readonly ProbeRun[];
 }
@@ -85,10 +95,16 @@ export async function exhaustive(options: ExhaustiveOptions): Promise<Exhaustive
     runs.push(run);
     return run;
   };
+  const shard = options.shard;
+  if (shard && shard.count > 1 && options.perfProbe !== undefined) {
+    throw new Error("a performance table cannot be sharded: run it on one machine");
+  }
   const cells = await Promise.all(
-    options.versions.map((version) =>
+    options.versions.map((version, v) =>
       Promise.all(
-        options.crashMatrix.map(async (probe) => keep(await options.crashRun(version, probe))),
+        options.crashMatrix.map(async (probe, p) =>
+          shard && !ownsCell(shard, v, p) ? null : keep(await options.crashRun(version, probe))
+        ),
       )
     ),
   );
@@ -96,6 +112,7 @@ export async function exhaustive(options: ExhaustiveOptions): Promise<Exhaustive
     versions: options.versions.map((v) => v.name),
     matrix: options.crashMatrix,
     cells,
+    ...(shard ? { shard: { index: shard.index, count: shard.count } } : {}),
     runs,
   };
   if (options.perfProbe === undefined) return result;

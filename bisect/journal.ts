@@ -1,13 +1,15 @@
 /**
- * The journal of a bisect: one JSON line per finished probe, appended and flushed as the probe
- * finishes, after a header line naming the plan it belongs to. A run stopped by Ctrl-C,
- * SIGTERM or even `kill -9` leaves its journal beside the records (`<id>.journal.jsonl`), and
- * `--resume` replays the probes it holds instead of running them again.
+ * The journal of a long run (bisect, bench, fuzz, mutate): one JSON line per finished unit,
+ * appended and flushed as the unit finishes, after a header line naming the plan it belongs
+ * to. A bisect's unit is a probe, a bench's one version measured in one round, a fuzz
+ * campaign's one case. A run stopped by Ctrl-C, SIGTERM or even `kill -9` leaves its journal
+ * beside the records (`<id>.journal.jsonl`), and `--resume` replays the units it holds
+ * instead of running them again.
  *
  * The header's identity is what decides whether a journal may be reused: the versions with
- * their content hashes (folder hash, or commit sha for `--git`), the matrices and every flag
- * that changes which probes run or how they are judged. Performance samples are reused only on
- * the machine that measured them; probes of the crash search, which are deterministic, on any.
+ * their content hashes (folder hash, or commit sha for `--git`) and every flag that changes
+ * which units run or how they are judged. Performance samples are reused only on the machine
+ * that measured them; probes of the crash search, which are deterministic, on any.
  *
  * @example
  * ```ts
@@ -34,36 +36,104 @@ export interface PlanIdentity {
   readonly flags: { readonly [key: string]: JsonValue };
 }
 
+/**
+ * The commands that journal their work.
+ *
+ * @example
+ * ```ts
+ * import { JOURNAL_COMMANDS } from "./journal.ts";
+ * console.log(JOURNAL_COMMANDS.includes("bench")); // true
+ * ```
+ */
+export const JOURNAL_COMMANDS = ["bisect", "bench", "fuzz", "mutate"] as const;
+
+/** A command that journals its work. */
+export type JournalCommand = typeof JOURNAL_COMMANDS[number];
+
 /** The journal's first line. */
 export interface JournalHeader {
   readonly journal: 1;
-  readonly command: "bisect";
+  readonly command: JournalCommand;
   /** The id the record of this run gets (and the journal's file name stem). */
   readonly id: string;
   readonly startedAt: string;
   readonly identity: PlanIdentity;
   /** The machine that measured: performance samples are reused only on the same one. */
   readonly machine: string;
+  /**
+   * The command line without `--resume`, so that a journal found alone (after `kill -9`)
+   * can still say the command that resumes it.
+   */
+  readonly args?: readonly string[];
+  /** The journal or record this run resumed, so a reader knows that one is carried on. */
+  readonly resumedFrom?: string;
 }
 
-/** A journal read back: its header and the probes it holds, in the order they finished. */
-export interface Journal {
+/** A journal read back: its header and the units it holds, in the order they finished. */
+export interface Journal<U = ProbeRun> {
   readonly path: string;
   readonly header: JournalHeader;
-  readonly runs: readonly ProbeRun[];
+  /** The finished units (for a bisect, its probes), in the order they finished. */
+  readonly runs: readonly U[];
 }
 
 /**
- * A version's identity for the journal: the commit sha for a git version (cheap, exact), else
- * the content hash of its folder, so an edited version is noticed whatever the manifest says.
+ * What a journal of one command holds: the command its header names and a check of a unit
+ * line, so that a torn or foreign line is dropped rather than replayed.
+ *
+ * @example
+ * ```ts
+ * import type { JournalKind } from "./journal.ts";
+ * const numbers: JournalKind<number> = {
+ *   command: "fuzz",
+ *   isUnit: (x): x is number => typeof x === "number",
+ * };
+ * ```
  */
-function versionHash(v: BisectPlan["versions"][number]): string {
+export interface JournalKind<U> {
+  readonly command: JournalCommand;
+  readonly isUnit: (value: unknown) => value is U;
+}
+
+/**
+ * A bisect's journal: its units are probes.
+ *
+ * @example
+ * ```ts
+ * import { BISECT_JOURNAL } from "./journal.ts";
+ * console.log(BISECT_JOURNAL.isUnit({ spec: {}, outcome: "pass", wallMs: 1 })); // true
+ * ```
+ */
+export const BISECT_JOURNAL: JournalKind<ProbeRun> = {
+  command: "bisect",
+  isUnit: (r): r is ProbeRun =>
+    r !== null && typeof r === "object" && (r as { spec?: unknown }).spec !== undefined,
+};
+
+/**
+ * A version's identity for a journal: the commit sha for a git version (cheap, exact), else
+ * the content hash of its folder, so an edited version is noticed whatever the manifest says.
+ *
+ * @example
+ * ```ts
+ * import { contentHash } from "./journal.ts";
+ * console.log(contentHash({ folder: "bisect/fixtures/versions/good-a" }).startsWith("sha256:")); // true
+ * console.log(contentHash({ folder: "x", commit: { sha: "ab12" } })); // git:ab12
+ * ```
+ */
+export function contentHash(
+  v: { readonly folder: string; readonly commit?: { readonly sha: string } },
+): string {
   if (v.commit) return `git:${v.commit.sha}`;
   try {
     return hashFolder(v.folder);
   } catch {
     return "missing";
   }
+}
+
+function versionHash(v: BisectPlan["versions"][number]): string {
+  return contentHash(v);
 }
 
 /**
@@ -127,7 +197,8 @@ const FLAG_NAMES: { readonly [key: string]: string } = {
 
 /**
  * What differs between the journal's plan and this one, in words, or `undefined` when they
- * are the same plan.
+ * are the same plan. `flagNames` spells each flag key as the command line does (default: the
+ * bisect's flags).
  *
  * @example
  * ```ts
@@ -137,7 +208,11 @@ const FLAG_NAMES: { readonly [key: string]: string } = {
  * // --repeats differs (journal 5, now 3)
  * ```
  */
-export function identityDifference(was: PlanIdentity, now: PlanIdentity): string | undefined {
+export function identityDifference(
+  was: PlanIdentity,
+  now: PlanIdentity,
+  flagNames: { readonly [key: string]: string } = FLAG_NAMES,
+): string | undefined {
   const hashes = new Map(was.versions.map((v) => [v.name, v.hash]));
   for (const v of now.versions) {
     const old = hashes.get(v.name);
@@ -151,7 +226,7 @@ export function identityDifference(was: PlanIdentity, now: PlanIdentity): string
   for (const key of keys) {
     const a = JSON.stringify(was.flags[key] ?? null);
     const b = JSON.stringify(now.flags[key] ?? null);
-    if (a !== b) return `${FLAG_NAMES[key] ?? key} differs (journal ${a}, now ${b})`;
+    if (a !== b) return `${flagNames[key] ?? key} differs (journal ${a}, now ${b})`;
   }
   return undefined;
 }
@@ -172,8 +247,16 @@ export function probeKey(spec: ProbeSpec): string {
 }
 
 /**
- * An open journal: appends one line per finished probe and flushes it to disk at once, so
- * that even `kill -9` loses at most the probe being written.
+ * The key a unit line is written under: a bisect's lines are `{"probe": …}`, as its first
+ * journals were, every other command's `{"unit": …}`.
+ */
+function unitKey(command: JournalCommand): "probe" | "unit" {
+  return command === "bisect" ? "probe" : "unit";
+}
+
+/**
+ * An open journal: appends one line per finished unit and flushes it to disk at once, so
+ * that even `kill -9` loses at most the unit being written.
  *
  * @example
  * ```ts
@@ -186,32 +269,34 @@ export function probeKey(spec: ProbeSpec): string {
  * writer.close();
  * ```
  */
-export class JournalWriter {
+export class JournalWriter<U = ProbeRun> {
   readonly path: string;
   #file: Deno.FsFile;
   #encoder = new TextEncoder();
+  readonly #key: "probe" | "unit";
 
-  private constructor(path: string, file: Deno.FsFile) {
+  private constructor(path: string, file: Deno.FsFile, key: "probe" | "unit") {
     this.path = path;
     this.#file = file;
+    this.#key = key;
   }
 
-  /** Create the journal with its header (and, on resume, the probes carried over). */
-  static create(
+  /** Create the journal with its header (and, on resume, the units carried over). */
+  static create<U = ProbeRun>(
     path: string,
     header: JournalHeader,
-    carried: readonly ProbeRun[] = [],
-  ): JournalWriter {
+    carried: readonly U[] = [],
+  ): JournalWriter<U> {
     Deno.mkdirSync(dirname(path), { recursive: true });
     const file = Deno.openSync(path, { write: true, createNew: true });
-    const writer = new JournalWriter(path, file);
-    writer.#write([header, ...carried.map((run) => ({ probe: run }))]);
+    const writer = new JournalWriter<U>(path, file, unitKey(header.command));
+    writer.#write([header, ...carried.map((unit) => ({ [writer.#key]: unit }))]);
     return writer;
   }
 
-  /** Append one finished probe, durably. */
-  append(run: ProbeRun): void {
-    this.#write([{ probe: run }]);
+  /** Append one finished unit, durably. */
+  append(unit: U): void {
+    this.#write([{ [this.#key]: unit }]);
   }
 
   #write(lines: readonly unknown[]): void {
@@ -246,8 +331,9 @@ export function journalPath(dir: string, id: string): string {
 }
 
 /**
- * Read a journal, given the journal itself or the (interrupted) record beside it. A torn last
- * line, as `kill -9` mid-write may leave, is ignored.
+ * Read a journal, given the journal itself or the (interrupted) record beside it; `kind` says
+ * which command's journal is wanted (default: a bisect's). A torn last line, as `kill -9`
+ * mid-write may leave, is ignored, and so is a unit line `kind` does not recognise.
  *
  * @example
  * ```ts
@@ -259,14 +345,27 @@ export function journalPath(dir: string, id: string): string {
  * }
  * ```
  */
-export async function readJournal(path: string): Promise<Journal> {
+export function readJournal(path: string): Promise<Journal<ProbeRun>>;
+/** Read a journal of the command `kind` names, whose units `kind` recognises. */
+export function readJournal<U>(path: string, kind: JournalKind<U>): Promise<Journal<U>>;
+export function readJournal<U>(
+  path: string,
+  kind?: JournalKind<U>,
+): Promise<Journal<U> | Journal<ProbeRun>> {
+  return kind ? readJournalOf(path, kind) : readJournalOf(path, BISECT_JOURNAL);
+}
+
+async function readJournalOf<U>(path: string, kind: JournalKind<U>): Promise<Journal<U>> {
   let target = path;
   if (path.endsWith(".json")) target = journalPath(dirname(path), basename(path, ".json"));
   let text: string;
   try {
     text = await Deno.readTextFile(target);
   } catch (error) {
-    throw new JournalError(`cannot read journal ${target}: ${(error as Error).message}`);
+    const why = error instanceof Deno.errors.NotFound
+      ? "no such file (a run that finishes, or is resumed to its end, removes its journal)"
+      : (error as Error).message;
+    throw new JournalError(`cannot read journal ${target}: ${why}`);
   }
   const lines = text.split("\n").filter((l) => l.trim() !== "");
   const parsed: unknown[] = [];
@@ -279,13 +378,53 @@ export async function readJournal(path: string): Promise<Journal> {
     }
   }
   const header = parsed[0] as Partial<JournalHeader> | undefined;
-  if (!header || header.journal !== 1 || header.command !== "bisect" || !header.identity) {
-    throw new JournalError(`${target} is not a bisect journal`);
+  if (!header || header.journal !== 1 || !header.identity || !header.command) {
+    throw new JournalError(`${target} is not a ${kind.command} journal`);
   }
-  const runs = parsed.slice(1).map((l) => (l as { probe: ProbeRun }).probe).filter((r) =>
-    r && typeof r === "object" && r.spec !== undefined
-  );
+  if (header.command !== kind.command) {
+    throw new JournalError(
+      `${target} is the journal of a ${header.command} run, not of a ${kind.command}`,
+    );
+  }
+  const key = unitKey(kind.command);
+  const runs = parsed.slice(1).map((l) =>
+    l !== null && typeof l === "object" ? (l as Record<string, unknown>)[key] : undefined
+  ).filter(kind.isUnit);
   return { path: target, header: header as JournalHeader, runs };
+}
+
+/**
+ * Remove a finished run's journal and those it resumed, one after the other (each header
+ * names the one before): every unit they held is in what the finished run produced, and a
+ * journal left behind would be offered for resuming forever. Missing files are no error;
+ * the journals removed come back.
+ *
+ * @example
+ * ```ts
+ * import { removeJournalChain } from "./journal.ts";
+ * await removeJournalChain("no/such.journal.jsonl"); // nothing to remove
+ * ```
+ */
+export async function removeJournalChain(path: string): Promise<string[]> {
+  const removed: string[] = [];
+  const seen = new Set<string>();
+  let next: string | undefined = path;
+  while (next !== undefined && !seen.has(next)) {
+    seen.add(next);
+    const target: string = next.endsWith(".json")
+      ? journalPath(dirname(next), basename(next, ".json"))
+      : next;
+    let before: string | undefined;
+    try {
+      const first = (await Deno.readTextFile(target)).split("\n", 1)[0];
+      before = (JSON.parse(first) as Partial<JournalHeader>).resumedFrom;
+    } catch {
+      before = undefined;
+    }
+    if (await Deno.remove(target).then(() => true, () => false)) removed.push(target);
+    next = before;
+  }
+  return removed;
 }
 
 /**

@@ -29,7 +29,7 @@ export type {
 export { EXIT, verdictExitCode } from "./exit_code.ts";
 export { exhaustive } from "./exhaustive.ts";
 export type { ExhaustiveOptions, ExhaustiveResult, PerfTable } from "./exhaustive.ts";
-export { crashMatrix, DEFAULT_CRASH, DEFAULT_PERF } from "./matrix.ts";
+export { crashMatrix, DEFAULT_CRASH, DEFAULT_CRASH_GROUPS, DEFAULT_PERF } from "./matrix.ts";
 export type { MatrixAxes } from "./matrix.ts";
 export { compareVersions, DEFAULT_SAMPLES, judge, perfSearch } from "./perf_search.ts";
 export type { CompareOptions, Comparison, PerfSearchOptions, PerfVerdict } from "./perf_search.ts";

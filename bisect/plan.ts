@@ -25,8 +25,9 @@ import {
   type VersionSource,
 } from "../core/loader.ts";
 import { STRESSOR_NAMES, type StressorName } from "../workloads/probe_types.ts";
-import { crashMatrix, DEFAULT_CRASH, DEFAULT_PERF } from "./matrix.ts";
+import { crashMatrix, DEFAULT_CRASH, DEFAULT_CRASH_GROUPS, DEFAULT_PERF } from "./matrix.ts";
 import type { ProbeCase } from "./runner.ts";
+import { formatShard, type ShardSpec } from "./shard.ts";
 import { type Clock, CLOCKS } from "./throughput.ts";
 import {
   type BisectPlan,
@@ -67,6 +68,12 @@ export interface PlanArgs {
   /** `crash`, `perf` or `both` (default). */
   readonly mode?: string;
   readonly exhaustive?: boolean;
+  /**
+   * Shard K of N of an exhaustive run (`--shard`, or the environment: `bisect/shard.ts`).
+   * One from the environment is ignored by a search, which cannot be split; one from
+   * `--shard` is refused there.
+   */
+  readonly shard?: ShardSpec;
   readonly stressors?: readonly string[];
   readonly layouts?: readonly string[];
   readonly seeds?: readonly string[];
@@ -225,20 +232,26 @@ export function buildSettings(
     ? [mode]
     : fail(`unknown --mode "${mode}" (want crash, perf or both)`);
 
-  const stressors = (args.stressors?.length ? args.stressors : DEFAULT_CRASH.stressors).map(
-    (s) => stressor(s, "--stressor"),
+  // Naming any axis makes the matrix one plain product, the axes not named taken from the
+  // default's first group (fork, the seed's class); naming none gives every default group.
+  const named = Boolean(
+    args.stressors?.length || args.layouts?.length || args.seeds?.length ||
+      args.ops !== undefined,
   );
-  const layouts = args.layouts?.length ? args.layouts : DEFAULT_CRASH.layouts;
-  const seeds = args.seeds?.length
-    ? args.seeds.map((s) => integer(s, "--seed", 0))
-    : DEFAULT_CRASH.seeds;
-  const matrix = crashMatrix({
-    stressors,
-    layouts,
-    seeds,
-    ops: args.ops === undefined ? DEFAULT_CRASH.ops : integer(args.ops, "--ops", 1),
-    verify: !args.noVerify,
-  });
+  const verify = !args.noVerify;
+  const matrix = named
+    ? crashMatrix({
+      stressors: (args.stressors?.length ? args.stressors : DEFAULT_CRASH.stressors).map(
+        (s) => stressor(s, "--stressor"),
+      ),
+      layouts: args.layouts?.length ? args.layouts : DEFAULT_CRASH.layouts,
+      seeds: args.seeds?.length
+        ? args.seeds.map((s) => integer(s, "--seed", 0))
+        : DEFAULT_CRASH.seeds,
+      ops: args.ops === undefined ? DEFAULT_CRASH.ops : integer(args.ops, "--ops", 1),
+      verify,
+    })
+    : DEFAULT_CRASH_GROUPS.flatMap((axes) => crashMatrix({ ...axes, verify }));
   const perfProbe: ProbeCase = {
     stressor: args.perfStressor === undefined
       ? DEFAULT_PERF.stressor
@@ -276,6 +289,7 @@ export function buildSettings(
   return {
     modes,
     exhaustive: args.exhaustive ?? false,
+    ...shardSettings(args.shard, args.exhaustive ?? false, modes),
     crashMatrix: matrix,
     perfProbe,
     crashLimits: {
@@ -332,6 +346,36 @@ export function loadVersions(manifestPath: string = MANIFEST_PATH): VersionInfo[
       ...(entry ? { summary: entry.summary, date: entry.date } : {}),
     };
   });
+}
+
+/**
+ * The shard a plan keeps, if any. A search visits versions one after another, each step
+ * depending on the last, so only `--exhaustive` splits; a performance table compares versions
+ * with each other, which only samples taken side by side on one machine can do, so a split
+ * plan is crash mode only.
+ */
+function shardSettings(
+  shard: ShardSpec | undefined,
+  exhaustive: boolean,
+  modes: readonly Mode[],
+): { shard?: { index: number; count: number } } {
+  if (shard === undefined) return {};
+  const named = shard.source === "--shard"
+    ? `--shard ${formatShard(shard)}`
+    : `shard ${formatShard(shard)} (from ${shard.source})`;
+  if (!exhaustive) {
+    // CI engines set their variables for every parallel job; a search is not addressed.
+    if (shard.source !== "--shard") return {};
+    fail(`${named} splits an --exhaustive run only: a search cannot be split`);
+  }
+  if (shard.count > 1 && modes.includes("perf")) {
+    fail(
+      `${named} splits the crash matrix only: add --mode crash (a performance table compares ` +
+        `versions, which only samples taken side by side on one machine can do), or --shard ` +
+        `1/1 to run the whole plan here`,
+    );
+  }
+  return { shard: { index: shard.index, count: shard.count } };
 }
 
 function fail(message: string): never {

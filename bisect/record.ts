@@ -17,16 +17,19 @@
  */
 
 import type {
+  BisectRecord,
   CommitRef,
   JsonValue,
   ProbeEntry,
   RecordInput,
   SampleSet,
+  ShardInfo,
   Verdict,
 } from "../results/record.ts";
 import type { CommitInfo } from "../core/loader.ts";
 import type { ProbeSpec } from "../workloads/probe_types.ts";
 import type { CrashVerdict } from "./crash_search.ts";
+import type { ExhaustiveResult } from "./exhaustive.ts";
 import { type Comparison, DEFAULT_SAMPLES, type PerfVerdict } from "./perf_search.ts";
 import { reproduceCommand, reproduceLine } from "./report.ts";
 import type { ProbeCase, ProbeRun } from "./runner.ts";
@@ -34,7 +37,8 @@ import type { BisectReport } from "./session.ts";
 import { type Clock, throughput } from "./throughput.ts";
 
 /**
- * The record input for {@linkcode buildRecord} from `results/record.ts`.
+ * The record input for {@linkcode buildRecord} from `results/record.ts`. A shard's record
+ * (`--shard K/N`) carries `shard`, what `deno task merge` checks and joins by.
  *
  * @example
  * ```ts
@@ -44,7 +48,10 @@ import { type Clock, throughput } from "./throughput.ts";
  * }
  * ```
  */
-export function recordInput(report: BisectReport): RecordInput<"bisect"> {
+export function recordInput(
+  report: BisectReport,
+  extra: { readonly shard?: ShardInfo } = {},
+): RecordInput<"bisect"> {
   const plan = report.plan;
   const runs = [
     ...(report.crash?.runs ?? []),
@@ -92,6 +99,7 @@ export function recordInput(report: BisectReport): RecordInput<"bisect"> {
         ? { git: { range: plan.git.range, repo: plan.git.place.repo, path: plan.git.place.path } }
         : {}),
       ...(report.materialised ? { materialised: { ...report.materialised } } : {}),
+      ...(extra.shard ? { shard: `${extra.shard.index}/${extra.shard.count}` } : {}),
     },
     seeds,
     samples: sampleSets(runs, plan.clock ?? "cpu"),
@@ -99,6 +107,7 @@ export function recordInput(report: BisectReport): RecordInput<"bisect"> {
     body: {
       mode,
       probes: runs.map(probeEntry),
+      ...(extra.shard ? { shard: extra.shard } : {}),
       ...(report.perf ? { comparisons: report.perf.comparisons.map(comparisonJson) } : {}),
       ...(report.crash
         ? {
@@ -107,6 +116,55 @@ export function recordInput(report: BisectReport): RecordInput<"bisect"> {
         }
         : {}),
     },
+  };
+}
+
+/**
+ * The crash matrix of an exhaustive record as a table again (to print a merged record as the
+ * run prints it): every cell its probe's outcome, `null` where the record holds none.
+ *
+ * @example
+ * ```ts
+ * import { exhaustiveFromRecord } from "./record.ts";
+ * import { formatExhaustive } from "./report.ts";
+ * function usage(record: import("../results/record.ts").BisectRecord): void {
+ *   console.log(formatExhaustive(exhaustiveFromRecord(record)));
+ * }
+ * ```
+ */
+export function exhaustiveFromRecord(record: BisectRecord): ExhaustiveResult {
+  const raw = record.parameters.crashMatrix;
+  const matrix: ProbeCase[] = (Array.isArray(raw) ? raw : []).map((c) => {
+    const p = c as { [key: string]: JsonValue };
+    return {
+      stressor: String(p.stressor) as ProbeCase["stressor"],
+      layout: String(p.layout),
+      seed: Number(p.seed),
+      ops: Number(p.ops),
+      verify: p.verify === true,
+    };
+  });
+  const versions = record.versions.map((v) => v.name);
+  const key = (version: string, c: { stressor: string; layout: string; seed: number }) =>
+    JSON.stringify([version, c.stressor, c.layout, c.seed]);
+  const runs: ProbeRun[] = record.body.probes.map((e) => ({
+    spec: {
+      version: e.version,
+      stressor: e.stressor as ProbeCase["stressor"],
+      layout: e.layout,
+      seed: e.seed,
+      ops: typeof e.ops === "number" ? e.ops : 0,
+      verify: e.verify === true,
+    },
+    outcome: e.outcome as ProbeRun["outcome"],
+    wallMs: typeof e.wallMs === "number" ? e.wallMs : 0,
+  }));
+  const byCell = new Map(runs.map((r) => [key(r.spec.version, r.spec), r]));
+  return {
+    versions,
+    matrix,
+    cells: versions.map((v) => matrix.map((c) => byCell.get(key(v, c)) ?? null)),
+    runs,
   };
 }
 

@@ -21,6 +21,7 @@ import { CORE_DIR } from "../core/loader.ts";
 import type { ProbeSpec } from "../workloads/probe_types.ts";
 import type { CrashVerdict, OtherFailure, VersionVerdict } from "./crash_search.ts";
 import type { ExhaustiveResult } from "./exhaustive.ts";
+import { describeMatrix } from "./matrix.ts";
 import { type Comparison, DEFAULT_SAMPLES, type PerfVerdict } from "./perf_search.ts";
 import type { ProbeCase, ProbeRun } from "./runner.ts";
 import type { BisectPlan, BisectReport, VersionInfo } from "./session.ts";
@@ -37,6 +38,9 @@ export const OUTCOME_LETTERS: Readonly<Record<string, string>> = {
   leak: "L",
   skip: "S",
 };
+
+/** The letter of a cell that another shard runs. */
+const OTHER_SHARD = "-";
 
 /**
  * A command line that runs one probe again, alone, in the foreground (`deno task stress`
@@ -129,7 +133,7 @@ export function formatCrash(
 ): string {
   const plan = report.plan;
   const lines = [
-    `== crash bisect: ${describeMatrix(plan.crashMatrix)}, ` +
+    `== crash bisect: ${describeMatrix(plan.crashMatrix)} per version, ` +
     `${plan.versions[plan.good].name} .. ${plan.versions[plan.bad].name}`,
   ];
   switch (verdict.kind) {
@@ -328,18 +332,22 @@ export function formatExhaustive(table: ExhaustiveResult): string {
   const lines: string[] = [];
   const width = Math.max(8, ...table.versions.map((v) => v.length));
   if (table.matrix.length > 0) {
+    const shard = table.shard;
+    const legend = Object.entries(OUTCOME_LETTERS).map(([k, v]) => `${v} ${k}`);
+    if (shard) legend.push(`${OTHER_SHARD} another shard's`);
     lines.push(
-      `== exhaustive crash matrix (${
-        Object.entries(OUTCOME_LETTERS).map(([k, v]) => `${v} ${k}`).join(", ")
+      `== exhaustive crash matrix${shard ? `, shard ${shard.index}/${shard.count}` : ""} (${
+        legend.join(", ")
       })`,
     );
     table.matrix.forEach((probe, i) => lines.push(`  probe ${i + 1}: ${probeLabel(probe)}`));
     const header = table.matrix.map((_, i) => String((i + 1) % 10)).join("");
     lines.push(`  ${"version".padEnd(width)}  ${header}  failing`);
     table.cells.forEach((row, i) => {
-      const letters = row.map((r) => OUTCOME_LETTERS[r.outcome] ?? "?").join("");
-      const failing = row.filter((r) => r.outcome !== "pass" && r.outcome !== "skip").length;
-      lines.push(`  ${table.versions[i].padEnd(width)}  ${letters}  ${failing}/${row.length}`);
+      const letters = row.map((r) => r ? OUTCOME_LETTERS[r.outcome] ?? "?" : OTHER_SHARD).join("");
+      const ran = row.filter((r) => r !== null);
+      const failing = ran.filter((r) => r.outcome !== "pass" && r.outcome !== "skip").length;
+      lines.push(`  ${table.versions[i].padEnd(width)}  ${letters}  ${failing}/${ran.length}`);
     });
   }
   if (table.perf) {
@@ -372,12 +380,6 @@ export function formatExhaustive(table: ExhaustiveResult): string {
     });
   }
   return lines.join("\n");
-}
-
-function describeMatrix(matrix: readonly ProbeCase[]): string {
-  const distinct = (f: (p: ProbeCase) => string | number) => new Set(matrix.map(f)).size;
-  return `${distinct((p) => p.stressor)} stressor(s) × ${distinct((p) => p.layout)} layouts × ` +
-    `${distinct((p) => p.seed)} seed(s) = ${matrix.length} probes per version`;
 }
 
 function describeVersion(version: VersionInfo | undefined): string[] {

@@ -37,6 +37,7 @@ import {
 } from "./runner.ts";
 import type { Clock } from "./throughput.ts";
 import { VersionChecker } from "./version_check.ts";
+import { ownsCell } from "./shard.ts";
 
 /** A version with what the manifest (or git) says about it. */
 export interface VersionInfo extends VersionRef {
@@ -72,6 +73,11 @@ export interface BisectPlan {
   readonly modes: readonly Mode[];
   /** Run every version and tabulate instead of searching. */
   readonly exhaustive: boolean;
+  /**
+   * With `exhaustive`: run only shard K of N of the crash matrix (`--shard K/N`, K from 1;
+   * see `bisect/shard.ts`).
+   */
+  readonly shard?: { readonly index: number; readonly count: number };
   /** Probes of the crash matrix. */
   readonly crashMatrix: readonly ProbeCase[];
   /** The workload the performance search measures. */
@@ -220,6 +226,7 @@ export async function runBisect(plan: BisectPlan): Promise<BisectReport> {
         clock,
         crashRun: (v, p) => crashRunner.run(v, p),
         perfRun: (v, p) => perfRunner.run(v, p),
+        ...(plan.shard ? { shard: plan.shard } : {}),
       });
     } else {
       for (const m of plan.modes) {
@@ -305,7 +312,9 @@ export function estimateProbes(plan: BisectPlan, samples: number): { total: numb
   const halvings = Math.ceil(Math.log2(Math.max(1, span - 1)));
   let total = 0;
   if (plan.exhaustive) {
-    if (plan.modes.includes("crash")) total += span * plan.crashMatrix.length;
+    if (plan.modes.includes("crash")) {
+      total += shardCells(span, plan.crashMatrix.length, plan.shard);
+    }
     if (plan.modes.includes("perf")) total += span * samples;
     return { total };
   }
@@ -314,4 +323,26 @@ export function estimateProbes(plan: BisectPlan, samples: number): { total: numb
   }
   if (plan.modes.includes("perf")) total += (2 + halvings) * 2 * samples;
   return { total };
+}
+
+/**
+ * How many cells of a `rows` × `columns` grid a shard runs (all of them without a shard).
+ *
+ * @example
+ * ```ts
+ * import { shardCells } from "./session.ts";
+ * console.log(shardCells(7, 16, { index: 1, count: 3 }), shardCells(7, 16)); // 38 112
+ * ```
+ */
+export function shardCells(
+  rows: number,
+  columns: number,
+  shard?: { readonly index: number; readonly count: number },
+): number {
+  if (!shard) return rows * columns;
+  let owned = 0;
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0; c < columns; c++) if (ownsCell(shard, r, c)) owned++;
+  }
+  return owned;
 }

@@ -35,8 +35,7 @@ import {
   runBisect,
   verdictExitCode,
 } from "../bisect/mod.ts";
-import { buildRecord, newRecordId } from "../results/record.ts";
-import { cpus, hostname } from "node:os";
+import { buildRecord, newRecordId, type ShardInfo } from "../results/record.ts";
 import {
   identityDifference,
   journalPath,
@@ -49,11 +48,14 @@ import { probeEntry } from "../bisect/record.ts";
 import type { ProbeRun } from "../bisect/runner.ts";
 import { RUNS_DIR, saveRecord } from "../results/store.ts";
 import { defineCommand, type ParsedCommand, runCommand, UsageError } from "./cli.ts";
+import { watchInterrupts } from "./interrupt.ts";
 import { versionKind } from "../core/loader.ts";
 import { searchInstructions } from "../bisect/instruction_search.ts";
 import { staleVersions, warnStale } from "./stale_versions.ts";
 import { instructionRecord } from "../bench/instructions.ts";
 import { checkLayout, PROBE_FLAGS, probePlanArgs } from "./probe_flags.ts";
+import { formatShard, machineName, resolveShard, shardInfo } from "../bisect/shard.ts";
+import { shardCells } from "../bisect/session.ts";
 
 const HELP = `usage: deno task bisect [options]
 
@@ -76,6 +78,14 @@ slower than the last good one (perf mode) in the ordered history of a manifest.
                         versions that fail only otherwise are stepped around and listed
   --mode M              crash, perf or both (default both)
   --exhaustive          run every version and print the matrix instead of searching
+  --shard K/N           with --exhaustive, run only shard K of N (K from 1) of the crash
+                        matrix and write its own record; the N records together hold the
+                        whole matrix (deno task merge joins them). Without --shard, K/N
+                        comes from MAPLE_SHARD=K/N, GitLab's CI_NODE_INDEX/CI_NODE_TOTAL,
+                        Buildkite's BUILDKITE_PARALLEL_JOB/BUILDKITE_PARALLEL_JOB_COUNT or
+                        a Kubernetes Indexed Job's JOB_COMPLETION_INDEX with
+                        MAPLE_SHARD_COUNT; crash mode only (--mode crash); --shard 1/1
+                        runs the whole plan whatever the environment says
   --stressor NAME       crash workload, repeatable (default fork; ${STRESSOR_NAMES.join(", ")})
   --layout L            crash layout, repeatable (default: the shipped real layouts and
                         generated gapped ones)
@@ -126,6 +136,7 @@ const COMMAND = defineCommand({
     signature: { type: "string" },
     mode: { type: "string" },
     exhaustive: { type: "boolean", default: false },
+    shard: { type: "string" },
     "perf-seed": { type: "string" },
     repeats: { type: "string" },
     confidence: { type: "string" },
@@ -164,6 +175,10 @@ async function bisect(
     throw new UsageError(`unknown --metric "${values.metric}" (want time or instructions)`);
   }
   const byInstructions = values.metric === "instructions";
+  // Only an exhaustive run splits; a search leaves the engines' variables alone, even bad ones.
+  const shardSpec = values.shard !== undefined || values.exhaustive
+    ? resolveShard(values.shard)
+    : undefined;
   const plan = buildPlan({
     ...probePlanArgs(values),
     good: values.good,
@@ -175,6 +190,7 @@ async function bisect(
     signature: values.signature,
     mode: values.mode,
     exhaustive: values.exhaustive,
+    shard: shardSpec,
     perfSeed: values["perf-seed"],
     repeats: values.repeats,
     confidence: values.confidence,
@@ -195,15 +211,14 @@ async function bisect(
   }
   const modes = counted ? plan.modes.filter((m) => m !== "perf") : plan.modes;
   let code = 0;
-  if (modes.length > 0) code = await searchRun({ ...plan, modes }, stale, values, args);
+  if (modes.length > 0) {
+    code = await searchRun({ ...plan, modes }, stale, {
+      ...values,
+      ...(shardSpec ? { shardSource: shardSpec.source } : {}),
+    }, args);
+  }
   if (counted) code = Math.max(code, await instructionBisect(plan, values.threshold, values));
   return code;
-}
-
-/** The machine, as far as reusing performance samples goes: host, CPU model and cores. */
-function machineName(): string {
-  const list = cpus();
-  return `${hostname()} ${list[0]?.model ?? "unknown cpu"} x${list.length}`;
 }
 
 /** Quote an argument for a shell only when it needs it. */
@@ -234,13 +249,27 @@ async function searchRun(
     readonly "no-record": boolean;
     readonly quiet: boolean;
     readonly resume?: string;
+    /** What named the shard (`--shard`, an engine's variables), for the record. */
+    readonly shardSource?: string;
   },
   args: readonly string[],
 ): Promise<number> {
   const records = values.records ?? RUNS_DIR;
   const id = newRecordId("bisect", new Date());
-  const identity = planIdentity(plan);
+  const whole = planIdentity(plan);
   const machine = machineName();
+  // Every shard names the whole plan; the journal also names the shard, so that a resume
+  // never mixes one shard's probes into another's record.
+  const identity = plan.shard
+    ? { ...whole, flags: { ...whole.flags, shard: formatShard(plan.shard) } }
+    : whole;
+  const shard: ShardInfo | undefined = plan.shard
+    ? shardInfo({ ...plan.shard, source: values.shardSource ?? "--shard" }, whole, {
+      units: shardCells(plan.bad - plan.good + 1, plan.crashMatrix.length, plan.shard),
+      planUnits: shardCells(plan.bad - plan.good + 1, plan.crashMatrix.length),
+      machine,
+    })
+    : undefined;
   let carried: readonly ProbeRun[] = [];
   let replay: { crash: Replay; perf?: Replay } | undefined;
   let resumedFrom: string | undefined;
@@ -271,17 +300,9 @@ async function searchRun(
     carried,
   );
   const kept: ProbeRun[] = [...carried];
-  const controller = new AbortController();
-  let heard = 0;
-  const listeners = (["SIGINT", "SIGTERM"] as const).map((signal) => {
-    const listener = () => {
-      // A second signal means: now. The journal already holds every finished probe.
-      if (++heard > 1) Deno.exit(signal === "SIGINT" ? 130 : 143);
-      controller.abort(signal);
-    };
-    Deno.addSignalListener(signal, listener);
-    return { signal, listener };
-  });
+  // The first SIGINT/SIGTERM stops starting probes; a later one (not the echo of the same
+  // keypress that `deno task` forwards) exits at once: the journal holds every finished probe.
+  const interrupts = watchInterrupts();
   try {
     const progress = progressLine(values.quiet ? { enabled: false } : {});
     const report = await runBisect({
@@ -291,7 +312,7 @@ async function searchRun(
         kept.push(run);
         writer?.append(run);
       },
-      signal: controller.signal,
+      signal: interrupts.signal,
       ...(replay ? { replay } : {}),
     });
     progress.done();
@@ -301,7 +322,7 @@ async function searchRun(
     }
     let path: string | undefined;
     if (!values["no-record"]) {
-      const record = buildRecord(recordInput(report));
+      const record = buildRecord(recordInput(report, shard ? { shard } : {}));
       const parameters = {
         ...record.parameters,
         ...(stale.length > 0 ? { staleVersions: [...stale] } : {}),
@@ -323,6 +344,14 @@ async function searchRun(
         : record.body;
       path = await saveRecord({ ...record, id, parameters, body }, records);
       if (!report.interrupted) console.log(`record: ${path}`);
+      if (shard && !report.interrupted) {
+        console.log(
+          `shard ${formatShard(shard)} (from ${shard.source}) of plan ${
+            shard.plan.slice(7, 19)
+          }: ${shard.units} of ${shard.planUnits} cells; when all ${shard.count} are done: ` +
+            `deno task merge ${shellWord(records)}`,
+        );
+      }
     }
     writer?.close();
     if (report.interrupted) {
@@ -339,7 +368,7 @@ async function searchRun(
     if (writer) await Deno.remove(writer.path).catch(() => {});
     return verdictExitCode(report);
   } finally {
-    for (const { signal, listener } of listeners) Deno.removeSignalListener(signal, listener);
+    interrupts.dispose();
   }
 }
 

@@ -160,3 +160,58 @@ async function interrupt2(dir: string, args: string[]): Promise<Ran> {
   const text = new TextDecoder();
   return { code: out.code, stdout: text.decode(out.stdout), stderr: text.decode(out.stderr) };
 }
+
+// The perf fixture history: `slow` is three times slower; a few samples per version.
+const PERF_ARGS = [
+  "--manifest",
+  join("bisect", "fixtures", "versions", "perf_history.json"),
+  "--mode",
+  "perf",
+  "--samples",
+  "4",
+  "--perf-layout",
+  "glibc",
+  "--perf-ops",
+  "300",
+];
+
+Deno.test("bisect resume, perf mode: samples are reused on the same machine only", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "bisect-resume-perf-" });
+  try {
+    const child = new Deno.Command(Deno.execPath(), {
+      args: ["run", "--allow-all", join("commands", "bisect.ts"), "--records", dir, ...PERF_ARGS],
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    for (let i = 0; i < 1200 && journaled(dir) < 3; i++) {
+      await new Promise((wake) => setTimeout(wake, 25));
+    }
+    child.kill("SIGINT");
+    const stopped = await child.output();
+    assert.equal(stopped.code, 130, new TextDecoder().decode(stopped.stderr));
+    const kept = journaled(dir);
+    assert.ok(kept >= 3);
+    const journal = [...Deno.readDirSync(dir)].find((e) => e.name.endsWith(".journal.jsonl"))!;
+    const path = join(dir, journal.name);
+    const lines = Deno.readTextFileSync(path).split("\n");
+
+    // Another machine's samples are not this machine's: measured again, none reused.
+    const elsewhere = join(dir, "elsewhere.journal.jsonl");
+    const header = JSON.parse(lines[0]);
+    Deno.writeTextFileSync(
+      elsewhere,
+      [JSON.stringify({ ...header, machine: "another host" }), ...lines.slice(1)].join("\n"),
+    );
+    const moved = await run(["--no-record", ...PERF_ARGS, "--resume", elsewhere]);
+    assert.equal(moved.code, 0, moved.stderr);
+    assert.match(moved.stdout, /first slower version: slow/);
+    assert.doesNotMatch(moved.stdout, /[1-9]\d* probes reused/);
+
+    const resumed = await run(["--records", dir, ...PERF_ARGS, "--resume", path]);
+    assert.equal(resumed.code, 0, resumed.stderr);
+    assert.match(resumed.stdout, /first slower version: slow/);
+    assert.match(resumed.stdout, new RegExp(`${kept} probes reused`));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

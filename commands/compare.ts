@@ -1,6 +1,8 @@
 /**
  * `deno task compare A B`: an asv-compare-like table of two record files, or of two versions
- * in the latest records.
+ * in the latest records. A side taken from an interrupted record is compared as it stands,
+ * with a line saying so; a record that a later run resumed is passed over for that run, and a
+ * journal given in place of a record is refused in one line that says how to resume it.
  *
  * @example
  * ```sh
@@ -15,7 +17,21 @@ import { existsSync, statSync } from "node:fs";
 import { compareSamples, formatComparison } from "../results/compare.ts";
 import type { SuiteRecord } from "../results/record.ts";
 import { selectSides } from "../results/select.ts";
-import { loadRecords, readRecordFile, RUNS_DIR } from "../results/store.ts";
+import {
+  findJournals,
+  JOURNAL_SUFFIX,
+  loadRecords,
+  readRecordFile,
+  runIdOf,
+  RUNS_DIR,
+} from "../results/store.ts";
+import {
+  describeInterruption,
+  interruptionOf,
+  journalResumeCommand,
+  standingRecords,
+} from "../results/interrupted.ts";
+import { dirname } from "node:path";
 import {
   defineCommand,
   EXIT_USAGE,
@@ -98,6 +114,7 @@ async function compare(
 
   const files = new Map<string, SuiteRecord>();
   for (const arg of positionals) {
+    if (arg.endsWith(JOURNAL_SUFFIX)) throw new UsageError(await journalGiven(arg));
     if (existsSync(arg) && statSync(arg).isFile()) {
       const read = await readRecordFile(arg);
       if ("reason" in read) throw new UsageError(`${arg}: ${read.reason}`);
@@ -110,7 +127,10 @@ async function compare(
   if (needRecords && existsSync(values.dir) && !statSync(values.dir).isDirectory()) {
     throw new UsageError(`--dir "${values.dir}" is not a folder`);
   }
-  const records = needRecords ? (await loadRecords(values.dir)).records.map((r) => r.record) : [];
+  // A record that a later run resumed is carried whole by that run: the later one stands.
+  const records = needRecords
+    ? standingRecords((await loadRecords(values.dir)).records.map((r) => r.record))
+    : [];
   // Sides that cannot be found throw SelectionError, a usage error (one line, exit 2).
   const [a, b] = positionals;
   const sides = selectSides(a, b, records, (p) => files.get(p));
@@ -121,9 +141,31 @@ async function compare(
   });
   const shown = values["only-changed"] ? rows.filter((r) => r.change !== "unchanged") : rows;
   console.log(sides.description);
+  for (const record of sides.records) {
+    const mark = interruptionOf(record);
+    if (mark) {
+      console.log(
+        `note: record ${record.id} was ${describeInterruption(mark)}: ` +
+          `its figures are those of the finished units`,
+      );
+    }
+  }
   console.log(formatComparison(shown, { before: sides.before.title, after: sides.after.title }));
   const bad = rows.some((r) => r.change === "worse" || r.change === "newly-failing");
   return bad ? COMPARE_EXIT.worse : COMPARE_EXIT.same;
+}
+
+/** The one line that refuses a journal given as a record: what it is and how to resume it. */
+async function journalGiven(path: string): Promise<string> {
+  const journals = await findJournals(dirname(path), () => {});
+  const journal = journals.find((j) => j.id === runIdOf(path));
+  if (!journal) return `${path} is a journal name, but no readable journal is there`;
+  const resume = journalResumeCommand({ ...journal, path });
+  return journal.record
+    ? `${path} is the journal of an unfinished ${journal.command} run, not a record: compare ` +
+      `its record ${journal.record}, or resume it: ${resume}`
+    : `${path} is the journal of an unfinished ${journal.command} run, which left no record: ` +
+      `resume it: ${resume}`;
 }
 
 if (import.meta.main) Deno.exit(await compareMain(Deno.args));

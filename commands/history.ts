@@ -1,6 +1,8 @@
 /**
  * `deno task history`: each benchmark's figures per version across runs, with the steps the
- * change-point check finds between versions and over time.
+ * change-point check finds between versions and over time. Figures of an interrupted run are
+ * marked `*`; runs that did not finish (an interrupted record, a journal alone) are listed
+ * last, one line each with the command that resumes them.
  *
  * @example
  * ```sh
@@ -11,7 +13,8 @@
  */
 
 import { buildHistory, formatHistory } from "../results/history.ts";
-import { loadRecords, RUNS_DIR } from "../results/store.ts";
+import { unfinishedRuns } from "../results/interrupted.ts";
+import { findJournals, loadRecords, RUNS_DIR } from "../results/store.ts";
 import { defineCommand, type ParsedCommand, runCommand, stepTestFlags, UNIX_TOOL } from "./cli.ts";
 
 const HELP = `Usage: deno task history [options]
@@ -56,7 +59,17 @@ async function history({ values }: ParsedCommand<typeof COMMAND.options>): Promi
   const filter = values.benchmark;
   const rows = buildHistory(records.map((r) => r.record), { threshold, alpha })
     .filter((h) => filter === undefined || h.benchmark.includes(filter));
-  console.log(values.json ? JSON.stringify(rows, null, 2) : formatHistory(rows));
+  const unfinished = unfinishedRuns(records.map((r) => r.record), await findJournals(values.dir));
+  if (values.json) {
+    console.log(JSON.stringify(rows, null, 2));
+    // stdout stays one JSON document; what did not finish is said beside it.
+    for (const line of unfinished) console.error(`history: ${line}`);
+    return 0;
+  }
+  console.log(formatHistory(rows));
+  if (unfinished.length > 0) {
+    console.log(`\nruns that did not finish:\n${unfinished.map((l) => `  ${l}`).join("\n")}`);
+  }
   return 0;
 }
 

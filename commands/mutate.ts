@@ -3,7 +3,9 @@
  * a crash matrix is. Mutants of the version's write, split, rebalance, gap and dup code go
  * to `.cache/mutants/` (git-ignored, removed afterwards unless `--keep`), the matrix runs
  * against each in child processes, and the score (killed, survived, equivalent-or-timeout)
- * is printed with each survivor's diff, and written as a JSON record.
+ * is printed with each survivor's diff, and written as a JSON record. With `--shard K/N` (or
+ * K/N from a CI engine's variables, see `bisect/shard.ts`) it judges only shard K's share of
+ * the sampled mutants, and `deno task merge` joins the N records.
  *
  * Exit codes: 0 done, 1 internal error, 2 bad arguments (or a version that cannot be
  * probed), 3 done but the score is below `--min-score`.
@@ -18,20 +20,28 @@
  * @module
  */
 
-import { mkdirSync, renameSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { locateVersion, versionFolder, versionKind } from "../core/loader.ts";
+import { hashFolder } from "../core/snapshot.ts";
 import { buildSettings } from "../bisect/plan.ts";
 import { SUITE_ROOT } from "../bisect/runner.ts";
+import { formatShard, machineName, resolveShard, shardInfo } from "../bisect/shard.ts";
 import { defaultShapeOracle } from "../bisect/mutate/oracle.ts";
 import {
   MATRIX_PRESET_NAMES,
   type MatrixPresetName,
   presetMatrix,
 } from "../bisect/mutate/presets.ts";
-import { formatMutantLine, formatSummary, mutationRecord } from "../bisect/mutate/report.ts";
+import {
+  formatMutantLine,
+  formatSummary,
+  type MutationPlan,
+  mutationRecord,
+  type MutationShard,
+  saveMutationRecord,
+} from "../bisect/mutate/report.ts";
 import { DEFAULT_MUTATED_FILES, mutate, MutateError, scratchFolder } from "../bisect/mutate/run.ts";
 import { MUTATION_KINDS, type MutationKind } from "../bisect/mutate/sites.ts";
+import { collectEnvironment } from "../results/record.ts";
 import { RUNS_DIR } from "../results/store.ts";
 import {
   defineCommand,
@@ -61,7 +71,8 @@ survivor's diff. A survivor is a hint where the matrix is blind.
   --matrix NAME       ${
   MATRIX_PRESET_NAMES.join(" or ")
 }: default is deno task bisect's crash matrix,
-                      broad adds clone, mmap, munmap, mprotect, mremap and brk (default default)
+                      fork its fork group alone (the default until 2026-12), broad
+                      all seven mm stressors over the fork group's layouts (default default)
   --stressor NAME     a matrix of your own: stressor, repeatable (default fork)
   --layout L          layout, repeatable (default: the bisect's crash layouts)
   --seed N            probe seed, repeatable (default 1 and 2)
@@ -75,7 +86,13 @@ survivor's diff. A survivor is a hint where the matrix is blind.
   --no-screen         do not screen surviving mutants for equivalence (by default each
                       is run beside the original through 120,000 random contract
                       operations; no difference: equivalent, not held against the matrix)
-  --min-score PCT     exit 3 when the score is below PCT percent
+  --shard K/N         judge only shard K of N (K from 1) of the sampled mutants, dealt
+                      round-robin; each shard runs the unmutated baseline itself and
+                      writes its own record, and deno task merge joins the N of them.
+                      Without --shard, K/N comes from MAPLE_SHARD, CI_NODE_INDEX/TOTAL,
+                      BUILDKITE_PARALLEL_JOB/_COUNT or JOB_COMPLETION_INDEX with
+                      MAPLE_SHARD_COUNT
+  --min-score PCT     exit 3 when the score is below PCT percent (a shard's own score)
   --keep              keep the mutants in .cache/mutants/ after the run
   --records DIR       where the JSON record goes (default results/runs)
   --no-record         do not write a record
@@ -103,6 +120,7 @@ const COMMAND = defineCommand({
     "time-limit": { type: "string" },
     "min-score": { type: "string" },
     "no-screen": { type: "boolean", default: false },
+    shard: { type: "string" },
     keep: { type: "boolean", default: false },
     records: { type: "string" },
     "no-record": { type: "boolean", default: false },
@@ -205,8 +223,12 @@ async function mutateCommand(
     : { name: oracleName, folder: locateVersion(oracleName).materialise() };
   const files = values.files === undefined ? undefined : splitList(values.files, "--files");
   const kinds = kindsOf(values.kinds);
+  const shardSpec = resolveShard(values.shard);
+  // Hashed before the run reads the folder: a shard of an edited copy is of another plan.
+  const versionHash = shardSpec ? hashFolder(folder) : "";
 
-  const run = startedAt.toISOString().replace(/[-:.]/g, "");
+  // Shards started together on one machine must not share (and remove) one scratch folder.
+  const run = `${startedAt.toISOString().replace(/[-:.]/g, "")}-${Deno.pid}`;
   let report;
   try {
     report = await mutate({
@@ -220,6 +242,7 @@ async function mutateCommand(
       scratch: scratchFolder(SUITE_ROOT, run),
       keep: values.keep,
       screen: !values["no-screen"],
+      ...(shardSpec ? { shard: shardSpec } : {}),
       ...(timeLimit ? { limits: { timeMs: timeLimit, memoryMb: 256 } } : {}),
       ...(shapeOracle ? { shapeOracle } : {}),
       onBaseline: (kept, excluded) => {
@@ -239,17 +262,54 @@ async function mutateCommand(
     throw error;
   }
   console.log(formatSummary(report));
+  const shard: MutationShard | undefined = shardSpec
+    ? {
+      ...shardInfo(
+        shardSpec,
+        {
+          version: values.version,
+          versionHash,
+          files: report.files,
+          kinds: report.kinds,
+          max,
+          sampleSeed: seed,
+          matrix,
+          shapeOracle: shapeOracle
+            ? { name: shapeOracle.name, hash: hashFolder(shapeOracle.folder) }
+            : null,
+          screen: !values["no-screen"],
+          timeLimitMs: timeLimit ?? "auto",
+        } satisfies MutationPlan,
+        {
+          units: report.mutants.length,
+          planUnits: report.planned?.length ?? report.mutants.length,
+          machine: machineName(),
+        },
+      ),
+      suiteCommit: collectEnvironment().suiteCommit,
+    }
+    : undefined;
+  const dir = values.records ?? RUNS_DIR;
   if (!values["no-record"]) {
-    const record = mutationRecord(report, startedAt, args);
-    const dir = values.records ?? RUNS_DIR;
-    mkdirSync(dir, { recursive: true });
-    const path = join(dir, `${record.id}.json`);
-    writeFileSync(`${path}.tmp`, JSON.stringify(record, null, 2) + "\n");
-    renameSync(`${path}.tmp`, path);
+    const path = saveMutationRecord(mutationRecord(report, startedAt, args, shard), dir);
     console.log(`record: ${path}`);
+  }
+  if (shard) {
+    console.log(
+      `shard ${formatShard(shard)} (from ${shard.source}) of plan ${shard.plan.slice(7, 19)}: ` +
+        `${shard.units} of ${shard.planUnits} mutants` +
+        (values["no-record"]
+          ? " (no record kept)"
+          : `; when all ${shard.count} are done: deno task merge ${shellWord(dir)}`),
+    );
   }
   if (minScore !== undefined && (report.score ?? 0) * 100 < minScore) return EXIT_LOW_SCORE;
   return 0;
+}
+
+/** Quote an argument for a shell only when it needs it. */
+function shellWord(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", "'\\''")}'`;
 }
 
 if (import.meta.main) Deno.exit(await mutateMain(Deno.args));

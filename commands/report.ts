@@ -1,6 +1,6 @@
 /**
  * `deno task report`: write the self-contained HTML report of every record to
- * `results/out/report.html`.
+ * `results/out/report.html`, interrupted runs marked and journals without a record listed.
  *
  * @example
  * ```sh
@@ -13,7 +13,7 @@
 import { dirname, join } from "node:path";
 import { SUITE_ROOT } from "../results/record.ts";
 import { renderReport } from "../results/report.ts";
-import { loadRecords, RUNS_DIR } from "../results/store.ts";
+import { findJournals, loadRecords, RUNS_DIR } from "../results/store.ts";
 import { defineCommand, type ParsedCommand, runCommand, UNIX_TOOL } from "./cli.ts";
 
 const HELP = `Usage: deno task report [options]
@@ -50,7 +50,8 @@ export function reportMain(args: readonly string[]): Promise<number> {
 
 async function report({ values }: ParsedCommand<typeof COMMAND.options>): Promise<number> {
   const { records, skipped } = await loadRecords(values.dir);
-  const html = renderReport({ records: records.map((r) => r.record), skipped });
+  const journals = await findJournals(values.dir);
+  const html = renderReport({ records: records.map((r) => r.record), skipped, journals });
   await Deno.mkdir(dirname(values.out), { recursive: true });
   // Written aside and renamed, so a browser never shows a half-written report.
   const temp = `${values.out}.${Deno.pid}.tmp`;

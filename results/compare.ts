@@ -5,8 +5,15 @@
  * Markers (the legend prints with every table):
  * `+` worse, `-` better (beyond the threshold, significant by a Mann-Whitney U test, and with
  * the two middle halves of the samples apart), `~` beyond the threshold but not significant, ` ` no change, `!` newly failing, `*` fixed, `x` failing on both sides,
- * `?` measured on one side only. The ratio is after / before of the medians, whatever the
- * unit's direction; the marker takes the direction (`ns/op` lower is better, `ops/s` higher).
+ * `?` measured on one side only, `#` from different machines: not compared. The ratio is
+ * after / before of the medians, whatever the unit's direction; the marker takes the direction
+ * (`ns/op` lower is better, `ops/s` higher).
+ *
+ * Figures of different machines are never one comparison: sets that name their `machine`
+ * (a merge of shards that ran on several keeps it, and `select.ts` stamps every set with its
+ * record's) pair only with sets of the same machine. A benchmark whose two sides share no
+ * machine is one `#` row with nothing computed; one measured on several machines gets a row
+ * per machine, `benchmark on MACHINE`.
  *
  * @example
  * ```ts
@@ -43,7 +50,8 @@ export type Change =
   | "fixed"
   | "failing"
   | "only-before"
-  | "only-after";
+  | "only-after"
+  | "other-machines";
 
 /** The marker printed for each change. */
 export const MARKERS: Readonly<Record<Change, string>> = {
@@ -56,6 +64,7 @@ export const MARKERS: Readonly<Record<Change, string>> = {
   failing: "x",
   "only-before": "?",
   "only-after": "?",
+  "other-machines": "#",
 };
 
 /** A side's figures for one benchmark. */
@@ -85,6 +94,8 @@ export interface ComparisonRow {
   /** Two-sided Mann-Whitney p-value, `NaN` when not computed. */
   readonly p: number;
   readonly change: Change;
+  /** For `other-machines`: the machines of each side (the two differ). */
+  readonly machines?: { readonly before: readonly string[]; readonly after: readonly string[] };
 }
 
 /** Thresholds of a comparison. */
@@ -112,59 +123,93 @@ export function compareSamples(
   after: readonly SampleSet[],
   options: CompareOptions = {},
 ): ComparisonRow[] {
-  const threshold = options.threshold ?? 0.1;
-  const alpha = options.alpha ?? 0.05;
   const key = options.key ?? ((s: SampleSet) => s.benchmark);
   const left = mergeByKey(before, key);
   const right = mergeByKey(after, key);
   // Rows by benchmark, and within one benchmark in the order the records list the versions.
   const firstSeen = [...new Set([...left.keys(), ...right.keys()])];
-  const benchmarkOf = (label: string) => (left.get(label) ?? right.get(label))!.benchmark;
+  const anyOf = (label: string) => [...(left.get(label) ?? right.get(label))!.values()][0];
   const labels = firstSeen.map((label, i) => ({ label, i })).sort((x, y) =>
-    benchmarkOf(x.label).localeCompare(benchmarkOf(y.label)) || x.i - y.i
+    anyOf(x.label).benchmark.localeCompare(anyOf(y.label).benchmark) || x.i - y.i
   ).map((x) => x.label);
-  return labels.map((label) => {
-    const a = left.get(label);
-    const b = right.get(label);
-    const any = (a ?? b)!;
-    const base = { label, benchmark: any.benchmark, unit: any.unit, better: any.better };
-    const aFailed = a !== undefined && isFailed(a);
-    const bFailed = b !== undefined && isFailed(b);
-    const beforeSummary = a && !aFailed ? summarize(a.values) : null;
-    const afterSummary = b && !bFailed ? summarize(b.values) : null;
-    const errors = {
-      ...(a?.error ? { beforeError: a.error } : {}),
-      ...(b?.error ? { afterError: b.error } : {}),
-    };
-    const ratio = beforeSummary && afterSummary ? afterSummary.median / beforeSummary.median : NaN;
-    let change: Change;
-    let p = NaN;
-    if (!a) change = "only-after";
-    else if (!b) change = "only-before";
-    else if (aFailed && bFailed) change = "failing";
-    else if (bFailed) change = "newly-failing";
-    else if (aFailed) change = "fixed";
-    else {
-      p = mannWhitneyU(a.values, b.values).p;
-      const improved = any.better === "lower" ? ratio < 1 : ratio > 1;
-      const beyond = Math.abs(ratio - 1) > threshold;
-      // Instruction counts repeat exactly: a change beyond the threshold needs no rank test.
-      const exact = any.unit === INSTRUCTIONS_UNIT;
-      if (!beyond) change = "unchanged";
-      else if (!exact && (p >= alpha || overlap(beforeSummary!, afterSummary!))) {
-        change = "not-significant";
-      } else change = improved ? "better" : "worse";
+  return labels.flatMap((label) => {
+    const a = left.get(label) ?? new Map<string, SampleSet>();
+    const b = right.get(label) ?? new Map<string, SampleSet>();
+    const machines = [...new Set([...a.keys(), ...b.keys()])];
+    if (machines.length === 1) {
+      return [compareOne(label, a.get(machines[0]), b.get(machines[0]), options)];
     }
-    return {
-      ...base,
-      before: beforeSummary,
-      after: afterSummary,
-      ...errors,
-      ratio,
-      p,
-      change,
-    };
+    const shared = machines.some((m) => a.has(m) && b.has(m));
+    if (!shared && a.size > 0 && b.size > 0) {
+      const any = anyOf(label);
+      const only = (side: Map<string, SampleSet>) => {
+        const [set] = side.values();
+        return side.size === 1 && !isFailed(set) ? summarize(set.values) : null;
+      };
+      return [{
+        label,
+        benchmark: any.benchmark,
+        unit: any.unit,
+        better: any.better,
+        before: only(a),
+        after: only(b),
+        ratio: NaN,
+        p: NaN,
+        change: "other-machines",
+        machines: { before: [...a.keys()], after: [...b.keys()] },
+      }];
+    }
+    return machines.map((m) => compareOne(`${label} on ${m}`, a.get(m), b.get(m), options));
   });
+}
+
+/** One row: the sets of one key (and one machine) on each side, either may be absent. */
+function compareOne(
+  label: string,
+  a: SampleSet | undefined,
+  b: SampleSet | undefined,
+  options: CompareOptions,
+): ComparisonRow {
+  const threshold = options.threshold ?? 0.1;
+  const alpha = options.alpha ?? 0.05;
+  const any = (a ?? b)!;
+  const base = { label, benchmark: any.benchmark, unit: any.unit, better: any.better };
+  const aFailed = a !== undefined && isFailed(a);
+  const bFailed = b !== undefined && isFailed(b);
+  const beforeSummary = a && !aFailed ? summarize(a.values) : null;
+  const afterSummary = b && !bFailed ? summarize(b.values) : null;
+  const errors = {
+    ...(a?.error ? { beforeError: a.error } : {}),
+    ...(b?.error ? { afterError: b.error } : {}),
+  };
+  const ratio = beforeSummary && afterSummary ? afterSummary.median / beforeSummary.median : NaN;
+  let change: Change;
+  let p = NaN;
+  if (!a) change = "only-after";
+  else if (!b) change = "only-before";
+  else if (aFailed && bFailed) change = "failing";
+  else if (bFailed) change = "newly-failing";
+  else if (aFailed) change = "fixed";
+  else {
+    p = mannWhitneyU(a.values, b.values).p;
+    const improved = any.better === "lower" ? ratio < 1 : ratio > 1;
+    const beyond = Math.abs(ratio - 1) > threshold;
+    // Instruction counts repeat exactly: a change beyond the threshold needs no rank test.
+    const exact = any.unit === INSTRUCTIONS_UNIT;
+    if (!beyond) change = "unchanged";
+    else if (!exact && (p >= alpha || overlap(beforeSummary!, afterSummary!))) {
+      change = "not-significant";
+    } else change = improved ? "better" : "worse";
+  }
+  return {
+    ...base,
+    before: beforeSummary,
+    after: afterSummary,
+    ...errors,
+    ratio,
+    p,
+    change,
+  };
 }
 
 /**
@@ -182,19 +227,25 @@ function isFailed(set: SampleSet): boolean {
   return set.error !== undefined || set.values.length === 0;
 }
 
-/** Pool the values of sets sharing a key (several runs of one benchmark). */
+/**
+ * Pool the values of sets sharing a key (several runs of one benchmark), machine by machine:
+ * key → machine (`""` when a set names none) → pooled set.
+ */
 function mergeByKey(
   sets: readonly SampleSet[],
   key: (set: SampleSet) => string,
-): Map<string, SampleSet> {
-  const merged = new Map<string, SampleSet>();
+): Map<string, Map<string, SampleSet>> {
+  const merged = new Map<string, Map<string, SampleSet>>();
   for (const set of sets) {
     const k = key(set);
-    const seen = merged.get(k);
-    if (!seen) merged.set(k, set);
+    const machine = set.machine ?? "";
+    const byMachine = merged.get(k) ?? new Map<string, SampleSet>();
+    merged.set(k, byMachine);
+    const seen = byMachine.get(machine);
+    if (!seen) byMachine.set(machine, set);
     else {
       const error = seen.error ?? set.error;
-      merged.set(k, {
+      byMachine.set(machine, {
         ...seen,
         values: [...seen.values, ...set.values],
         ...(error !== undefined ? { error } : {}),
@@ -278,7 +329,25 @@ export function formatComparison(
     "",
     "+ worse  - better  ~ beyond threshold but not significant  ! newly failing  * fixed",
     "x failing on both  ? measured on one side only  (ratio = after / before of medians)",
+    ...machineLines(rows),
   ].join("\n");
+}
+
+/** What the `#` rows are: the legend, and which machines each pair of sides came from. */
+function machineLines(rows: readonly ComparisonRow[]): string[] {
+  const pairs = new Map<string, number>();
+  for (const r of rows) {
+    if (r.change !== "other-machines" || !r.machines) continue;
+    const pair = `before on ${r.machines.before.join(" + ")}, after on ${
+      r.machines.after.join(" + ")
+    }`;
+    pairs.set(pair, (pairs.get(pair) ?? 0) + 1);
+  }
+  if (pairs.size === 0) return [];
+  return [
+    "# from different machines: not compared (figures of two machines measure the machines too)",
+    ...[...pairs].map(([pair, n]) => `  ${n} benchmark(s) ${pair}`),
+  ];
 }
 
 /** One side's cell: median with its spread, `failed`, or `-` when not measured. */

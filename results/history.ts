@@ -4,7 +4,14 @@
  * latest successful run, so that drift over days does not blur the steps between versions) and
  * over runs (which run a step over time appeared in).
  *
- * Built from records alone; every record's `samples` count, whatever its kind.
+ * Built from records alone; every record's `samples` count, whatever its kind, except those
+ * of a record that a later run resumed (that run carries them). Figures from a run that was
+ * interrupted are marked `*`, with a line naming the run and what it kept.
+ *
+ * Figures of different machines are never one series: the steps between versions are looked
+ * for only along versions whose figures one machine measured (a set's own `machine`, from a
+ * merge of shards, else its record's), and where the machine changes the history says that
+ * no step was looked for there.
  *
  * @example
  * ```ts
@@ -21,6 +28,8 @@ import type { Better, CommitRef, SuiteRecord } from "./record.ts";
 import { detectSteps, type Step, type StepOptions } from "./changepoint.ts";
 import { commitsOf, commitTitle, orderVersions as orderByHistory } from "./commits.ts";
 import { formatValue, summarize } from "./compare.ts";
+import { describeInterruption, interruptionOf, standingRecords } from "./interrupted.ts";
+import { recordMachine } from "./select.ts";
 
 /** One run's figures for one benchmark on one version. */
 export interface HistoryPoint {
@@ -31,6 +40,20 @@ export interface HistoryPoint {
   readonly iqr: number;
   readonly values: readonly number[];
   readonly error?: string;
+  /** When the run was interrupted: what it kept, e.g. `interrupted (SIGINT), 2 of 4 units`. */
+  readonly interrupted?: string;
+  /** The machine that measured it (see `recordMachine` in `select.ts`). */
+  readonly machine?: string;
+}
+
+/** Two neighbouring versions measured on different machines: no step is looked for there. */
+export interface MachineBreak {
+  /** The later version. */
+  readonly label: string;
+  /** The version before it (with figures). */
+  readonly previous: string;
+  readonly before: string;
+  readonly after: string;
 }
 
 /** A step over time in one version's runs. */
@@ -70,8 +93,13 @@ export interface BenchmarkHistory {
   readonly commits: Readonly<Record<string, CommitRef>>;
   /** Runs per version, oldest first. */
   readonly runs: Readonly<Record<string, readonly HistoryPoint[]>>;
-  /** Steps between versions, each version taken at its latest successful run. */
+  /**
+   * Steps between versions, each version taken at its latest successful run, along versions
+   * measured on one machine.
+   */
   readonly versionSteps: readonly Step[];
+  /** Where the machine of the versions' latest figures changes. */
+  readonly machineBreaks?: readonly MachineBreak[];
   /** Steps over time, per version. */
   readonly timeSteps: readonly TimeStep[];
 }
@@ -89,7 +117,7 @@ export function buildHistory(
   records: readonly SuiteRecord[],
   options: StepOptions = {},
 ): BenchmarkHistory[] {
-  const ordered = [...records].sort((a, b) => a.startedAt.localeCompare(b.startedAt));
+  const ordered = standingRecords(records).sort((a, b) => a.startedAt.localeCompare(b.startedAt));
   const commits = commitsOf(ordered);
   const versionOrder = orderByHistory(orderVersions(ordered), commits);
   const byBenchmark = new Map<
@@ -97,6 +125,8 @@ export function buildHistory(
     { unit: string; better: Better; runs: Map<string, HistoryPoint[]> }
   >();
   for (const record of ordered) {
+    const mark = interruptionOf(record);
+    const interrupted = mark ? describeInterruption(mark) : undefined;
     for (const set of record.samples) {
       let entry = byBenchmark.get(set.benchmark);
       if (!entry) {
@@ -112,6 +142,8 @@ export function buildHistory(
         iqr: summary.iqr,
         values: set.values,
         ...(set.error !== undefined ? { error: set.error } : {}),
+        ...(interrupted !== undefined ? { interrupted } : {}),
+        machine: set.machine ?? recordMachine(record),
       };
       const list = entry.runs.get(set.version) ?? [];
       list.push(point);
@@ -122,11 +154,11 @@ export function buildHistory(
     ([benchmark, entry]) => {
       const versions = versionOrder.filter((v) => entry.runs.has(v));
       const usable = (points: readonly HistoryPoint[]) => points.filter((p) => !p.error);
-      const versionSteps = detectSteps(
-        versions.map((v) => ({
-          label: v,
-          values: usable(entry.runs.get(v)!).at(-1)?.values ?? [],
-        })),
+      const { versionSteps, machineBreaks } = stepsByMachine(
+        versions.map((v) => {
+          const latest = usable(entry.runs.get(v)!).at(-1);
+          return { label: v, values: latest?.values ?? [], machine: latest?.machine };
+        }),
         options,
       );
       const rawTimeSteps = versions.flatMap((version) =>
@@ -154,10 +186,45 @@ export function buildHistory(
         ),
         runs: Object.fromEntries(entry.runs),
         versionSteps,
+        ...(machineBreaks.length > 0 ? { machineBreaks } : {}),
         timeSteps,
       };
     },
   );
+}
+
+/**
+ * The steps along each stretch of versions measured on one machine, and where the machine
+ * changes. A version without figures belongs to the stretch it sits in.
+ */
+function stepsByMachine(
+  groups: readonly { label: string; values: readonly number[]; machine?: string }[],
+  options: StepOptions,
+): { versionSteps: Step[]; machineBreaks: MachineBreak[] } {
+  const stretches: { start: number; machine?: string; last?: string }[] = [{ start: 0 }];
+  const machineBreaks: MachineBreak[] = [];
+  groups.forEach((g, i) => {
+    const current = stretches.at(-1)!;
+    if (g.machine === undefined || g.values.length === 0) return;
+    if (current.machine !== undefined && current.machine !== g.machine) {
+      machineBreaks.push({
+        label: g.label,
+        previous: current.last!,
+        before: current.machine,
+        after: g.machine,
+      });
+      stretches.push({ start: i, machine: g.machine, last: g.label });
+      return;
+    }
+    current.machine = g.machine;
+    current.last = g.label;
+  });
+  const versionSteps = stretches.flatMap((stretch, i) => {
+    const end = stretches[i + 1]?.start ?? groups.length;
+    return detectSteps(groups.slice(stretch.start, end), options)
+      .map((step) => ({ ...step, index: step.index + stretch.start }));
+  });
+  return { versionSteps, machineBreaks };
 }
 
 /**
@@ -193,7 +260,8 @@ export function formatHistory(histories: readonly BenchmarkHistory[]): string {
     const tagWidth = Math.max(0, ...Object.values(h.commits).map((c) => c.tag?.length ?? 0));
     for (const version of h.versions) {
       const figures = h.runs[version].map((p) =>
-        p.error !== undefined ? "failed" : formatValue(p.median, h.unit)
+        (p.error !== undefined ? "failed" : formatValue(p.median, h.unit)) +
+        (p.interrupted !== undefined ? "*" : "")
       );
       const commit = h.commits[version];
       if (commit) {
@@ -209,6 +277,11 @@ export function formatHistory(histories: readonly BenchmarkHistory[]): string {
         out.push(`  ${version.padEnd(width)}  ${figures.join("  ")}`);
       }
     }
+    const cut = new Map<string, string>();
+    for (const v of h.versions) {
+      for (const p of h.runs[v]) if (p.interrupted) cut.set(p.runId, p.interrupted);
+    }
+    for (const [runId, what] of cut) out.push(`  * run ${runId}: ${what}`);
     for (const s of h.versionSteps) {
       const commit = h.commits[s.label];
       const previous = h.commits[s.previous]?.short ?? s.previous;
@@ -218,6 +291,13 @@ export function formatHistory(histories: readonly BenchmarkHistory[]): string {
       out.push(
         `  step at ${where}: ${formatValue(s.before, h.unit)} -> ` +
           `${formatValue(s.after, h.unit)} (${signedPercent(s.ratio)}, p=${s.p.toPrecision(2)})`,
+      );
+    }
+    for (const b of h.machineBreaks ?? []) {
+      const said = (v: string) => h.commits[v]?.short ?? v;
+      out.push(
+        `  no step looked for between ${said(b.previous)} and ${said(b.label)}: measured on ` +
+          `different machines (${b.before}; ${b.after})`,
       );
     }
     for (const s of h.timeSteps) {

@@ -132,6 +132,11 @@ export interface SampleSet {
   readonly values: readonly number[];
   /** Why the benchmark produced no (or partial) samples on this version. */
   readonly error?: string;
+  /**
+   * The machine that measured them, set by a merge of shards that ran on more than one
+   * machine (see {@linkcode MergedInfo}): figures of different machines are not one series.
+   */
+  readonly machine?: string;
 }
 
 /**
@@ -155,6 +160,43 @@ export interface Verdict {
   readonly evidence: { readonly [key: string]: JsonValue };
 }
 
+/**
+ * How a run that was stopped by a signal ended (`body.interrupted`): what it kept and how to
+ * go on. A bisect's mark names its probes instead (`probesKept`, `mode`).
+ *
+ * @example
+ * ```ts
+ * import type { Interruption } from "./record.ts";
+ * const mark: Interruption = { signal: "SIGINT", unitsKept: 3, unitsPlanned: 6, unit: "version-round" };
+ * ```
+ */
+export interface Interruption {
+  /** `SIGINT` or `SIGTERM`. */
+  readonly signal: string;
+  /** Units finished and kept (bench: one version measured in one round). */
+  readonly unitsKept: number;
+  /** Units the whole run would have finished, when known beforehand. */
+  readonly unitsPlanned?: number;
+  /** What a unit is, e.g. `version-round`. */
+  readonly unit?: string;
+  /** The journal that holds the finished units, for `--resume`. */
+  readonly journal?: string;
+  /** The command that resumes the run. */
+  readonly resume?: string;
+}
+
+/** One unit of a bench run: a version measured in one round, in one child process. */
+export interface BenchUnitEntry {
+  readonly version: string;
+  readonly round: number;
+  /** ISO 8601 UTC. */
+  readonly finishedAt: string;
+  /** Taken from the journal of an interrupted run rather than measured by this one. */
+  readonly reused?: boolean;
+  /** In a record merged from shards: the shard that measured it. */
+  readonly shard?: number;
+}
+
 /** Body of a `bench` record. */
 export interface BenchBody {
   /** The mitata version that measured. */
@@ -167,6 +209,14 @@ export interface BenchBody {
     readonly group: string;
     readonly unit: string;
   }[];
+  /** The units measured (or reused), in the order they finished. */
+  readonly units?: readonly BenchUnitEntry[];
+  /** Present when a signal stopped the run: its samples are those of the finished units. */
+  readonly interrupted?: Interruption;
+  /** Set when the record holds one shard of a run (`bench --shard K/N`). */
+  readonly shard?: ShardInfo;
+  /** Set when the record was merged from shards. */
+  readonly merged?: MergedInfo;
 }
 
 /** Body of a `stress` record: one stressor run, with stress-ng's metrics. */
@@ -193,12 +243,59 @@ export interface ProbeEntry {
   readonly [extra: string]: unknown;
 }
 
+/** Which part of a sharded run a record holds (`--shard K/N`, see `bisect/shard.ts`). */
+export interface ShardInfo {
+  /** K, counted from 1. */
+  readonly index: number;
+  /** N: how many shards the plan was split into. */
+  readonly count: number;
+  /** The whole plan's identity (`sha256:…`), the same in every shard of one plan. */
+  readonly plan: string;
+  /** Units of work (e.g. exhaustive cells) this shard ran. */
+  readonly units: number;
+  /** Units of the whole plan. */
+  readonly planUnits: number;
+  /** The machine that ran it: host, CPU model and cores. */
+  readonly machine: string;
+  /** What named the shard: `--shard`, `MAPLE_SHARD`, `CI_NODE_INDEX/CI_NODE_TOTAL`, … */
+  readonly source?: string;
+}
+
+/** One shard as a merged record remembers it. */
+export interface MergedShard {
+  readonly index: number;
+  /** The shard record's id. */
+  readonly id: string;
+  readonly machine: string;
+  readonly startedAt: string;
+  readonly endedAt: string;
+  readonly units: number;
+  /** The suite's commit the shard ran. */
+  readonly suiteCommit: string | null;
+}
+
+/** What a record merged from shards (`deno task merge`) says about them. */
+export interface MergedInfo {
+  readonly plan: string;
+  readonly count: number;
+  /** Every shard, in order 1..N. */
+  readonly shards: readonly MergedShard[];
+  /** The distinct machines, in shard order. */
+  readonly machines: readonly string[];
+  /** What a reader must know, e.g. that performance figures come from several machines. */
+  readonly notes: readonly string[];
+}
+
 /** Body of a `bisect` record. */
 export interface BisectBody {
   /** `crash`, `perf` or `exhaustive`. */
   readonly mode: string;
   /** Every probe run, in order. */
   readonly probes: readonly ProbeEntry[];
+  /** Set when the record holds one shard of an exhaustive run. */
+  readonly shard?: ShardInfo;
+  /** Set when the record was merged from shards. */
+  readonly merged?: MergedInfo;
   readonly [extra: string]: unknown;
 }
 
@@ -289,7 +386,8 @@ export function buildRecord<K extends RecordKind>(input: RecordInput<K>): Extrac
 
 /**
  * A unique record id: kind, compact UTC time (sortable) and 48 random bits, so two runs that
- * start in the same millisecond still get different names.
+ * start in the same millisecond still get different names. Fuzz campaigns and mutation runs,
+ * which write files of their own beside the records, name them the same way.
  *
  * @example
  * ```ts
@@ -297,7 +395,10 @@ export function buildRecord<K extends RecordKind>(input: RecordInput<K>): Extrac
  * console.log(newRecordId("bench", new Date(0))); // bench-19700101T000000000Z-<12 hex>
  * ```
  */
-export function newRecordId(kind: RecordKind, at: Date = new Date()): string {
+export function newRecordId(
+  kind: RecordKind | "fuzz" | "mutate",
+  at: Date = new Date(),
+): string {
   const stamp = at.toISOString().replace(/[-:.]/g, "");
   const random = crypto.getRandomValues(new Uint8Array(6));
   const hex = Array.from(random, (b) => b.toString(16).padStart(2, "0")).join("");

@@ -1,7 +1,9 @@
 /**
  * The HTML report: one self-contained file (uPlot's script and styles inlined, no network)
  * with charts of each benchmark per version and over time, the steps the change-point check
- * found, the comparison tables, and the bisect verdicts with their evidence.
+ * found, the comparison tables, and the bisect verdicts with their evidence. Runs that did not
+ * finish are marked in the list of runs, and those still to resume (an interrupted record, a
+ * journal alone after `kill -9`) are listed at the top with the command that resumes them.
  *
  * @example
  * ```ts
@@ -31,12 +33,21 @@ import type { BisectRecord, JsonValue, SuiteRecord } from "./record.ts";
 import { type ChartSpec, chartSpecs, commitOverviewSpec, overviewSpec } from "./report_data.ts";
 import { commitsOf, commitTitle, orderVersions } from "./commits.ts";
 import { sidesFromRecords, sidesFromVersions } from "./select.ts";
-import type { SkippedFile } from "./store.ts";
+import type { JournalFile, SkippedFile } from "./store.ts";
+import {
+  describeInterruption,
+  interruptionOf,
+  resumedBy,
+  standingRecords,
+  unfinishedRuns,
+} from "./interrupted.ts";
 
 /** What the report is drawn from. */
 export interface ReportInput {
   readonly records: readonly SuiteRecord[];
   readonly skipped?: readonly SkippedFile[];
+  /** The journals beside the records (see `findJournals`), for runs that did not finish. */
+  readonly journals?: readonly JournalFile[];
   readonly generatedAt?: Date;
 }
 
@@ -68,8 +79,9 @@ export function reportCharts(
   records: readonly SuiteRecord[],
   histories: readonly BenchmarkHistory[] = buildHistory(records),
 ): ChartSpec[] {
-  const latestBench = [...records].sort((a, b) => a.startedAt.localeCompare(b.startedAt))
-    .filter((r) => r.kind === "bench" && r.samples.length > 0).at(-1);
+  const latestBench = standingRecords(records).sort((a, b) =>
+    a.startedAt.localeCompare(b.startedAt)
+  ).filter((r) => r.kind === "bench" && r.samples.length > 0).at(-1);
   // `bench --git` writes one record per commit: its overview spans the commits, not one run.
   const overview = latestBench === undefined
     ? undefined
@@ -90,6 +102,8 @@ export function reportCharts(
  */
 export function renderReport(input: ReportInput): string {
   const records = [...input.records].sort((a, b) => a.startedAt.localeCompare(b.startedAt));
+  // A record that a later run resumed is carried whole by it: listed, but not counted twice.
+  const standing = standingRecords(records);
   const histories = buildHistory(records);
   const charts = reportCharts(records, histories);
   const { js, css } = uplotAssets();
@@ -108,8 +122,9 @@ export function renderReport(input: ReportInput): string {
 <h1>maple-bisect results</h1>
 <p class="meta">Generated ${esc(generated)} from ${records.length} record(s).</p>
 ${skippedSection(input.skipped ?? [])}
+${unfinishedSection(records, input.journals ?? [])}
 ${runsSection(records)}
-${latestSection(records)}
+${latestSection(standing)}
 <h2>Benchmarks per version and over time</h2>
 ${instructionsNote(records)}
 ${
@@ -123,8 +138,8 @@ ${
       }</div>`
   }
 ${stepsSection(histories)}
-${comparisonSection(records)}
-${verdictSection(records)}
+${comparisonSection(standing)}
+${verdictSection(standing)}
 <script type="application/json" id="report-data">${data}</script>
 <script>${js}</script>
 <script>${page}</script>
@@ -141,6 +156,7 @@ text-align:left;vertical-align:top}td.num{text-align:right;font-variant-numeric:
 figcaption{font-weight:600;margin-bottom:4px}.better{color:#1a7f37}.worse{color:#cf222e}
 .newly-failing{color:#cf222e;font-weight:700}.fixed{color:#1a7f37;font-weight:700}
 .not-significant{color:#9a6700}.warn{background:#fff8c5;padding:8px;border:1px solid #d4a72c}
+.interrupted{color:#9a6700;font-weight:600}
 pre{margin:0;white-space:pre-wrap}dl{margin:0}dt{font-weight:600}dd{margin:0 0 4px 12px}`;
 
 /** Escape text for HTML. */
@@ -157,20 +173,44 @@ function skippedSection(skipped: readonly SkippedFile[]): string {
   }</ul></div>`;
 }
 
+function unfinishedSection(
+  records: readonly SuiteRecord[],
+  journals: readonly JournalFile[],
+): string {
+  const lines = unfinishedRuns(records, journals);
+  if (lines.length === 0) return "";
+  return `<div class="warn" id="unfinished">Runs that did not finish (${lines.length}):<ul>${
+    lines.map((l) => `<li>${esc(l)}</li>`).join("")
+  }</ul></div>`;
+}
+
+/** A run's status in the list of runs: finished, or interrupted with what it kept. */
+function runStatus(record: SuiteRecord, resumed: ReadonlyMap<string, string>): string {
+  const mark = interruptionOf(record);
+  if (!mark) return "finished";
+  const next = resumed.get(record.id);
+  return `${describeInterruption(mark)}${next ? `; resumed in ${next}` : ""}`;
+}
+
 /** More records than this and the list of runs starts folded. */
 const FOLD_RUNS = 8;
 
 function runsSection(records: readonly SuiteRecord[]): string {
+  const resumed = resumedBy(records);
   const rows = records.map((r) => {
     const m = r.environment.machine;
     const commit = r.environment.suiteCommit?.slice(0, 10) ?? "none";
-    return `<tr><td>${esc(r.id)}</td><td>${r.kind}</td><td>${esc(r.startedAt)}</td>` +
+    const status = runStatus(r, resumed);
+    const statusCell = status === "finished"
+      ? `<td>${status}</td>`
+      : `<td class="interrupted">${esc(status)}</td>`;
+    return `<tr><td>${esc(r.id)}</td><td>${r.kind}</td>${statusCell}<td>${esc(r.startedAt)}</td>` +
       `<td>${esc(r.endedAt)}</td><td>${esc(r.versions.map((v) => v.name).join(", "))}</td>` +
       `<td>${esc(`${m.cpuModel}, ${m.cores} cores, ${(m.memoryBytes / 2 ** 30).toFixed(1)} GiB`)}` +
       `</td><td>Deno ${esc(r.environment.runtime.deno)}, V8 ${esc(r.environment.runtime.v8)}` +
       `</td><td>${esc(commit)}${r.environment.suiteDirty ? " (dirty)" : ""}</td></tr>`;
   });
-  const table = `<table id="runs"><tr><th>record</th><th>kind</th><th>started</th>` +
+  const table = `<table id="runs"><tr><th>record</th><th>kind</th><th>status</th><th>started</th>` +
     `<th>ended</th><th>versions</th><th>machine</th><th>runtime</th><th>suite commit</th></tr>` +
     `${rows.join("\n")}</table>`;
   // A history of commits has a record per commit: the list folds away so the charts come first.
@@ -196,9 +236,14 @@ function latestSection(records: readonly SuiteRecord[]): string {
     });
     return `<tr><td>${esc(b)}</td>${cells.join("")}</tr>`;
   });
+  const mark = interruptionOf(latest);
+  const cut = mark
+    ? ` <span class="interrupted">${esc(describeInterruption(mark))}</span>:` +
+      ` figures of the finished units only.`
+    : "";
   return `<h2>Latest bench run</h2><p>Record ${esc(latest.id)}, started ${
     esc(latest.startedAt)
-  }; medians of the raw samples.</p><table id="latest"><tr><th>benchmark</th>${
+  }; medians of the raw samples.${cut}</p><table id="latest"><tr><th>benchmark</th>${
     versions.map((v) => `<th>${esc(v)}</th>`).join("")
   }</tr>${rows.join("\n")}</table>`;
 }
@@ -323,7 +368,9 @@ function verdictSection(records: readonly SuiteRecord[]): string {
       counts.set(p.outcome, (counts.get(p.outcome) ?? 0) + 1);
     }
     const list = [...counts].map(([k, n]) => `${k} ${n}`).join(", ");
-    return `<li>${esc(r.id)} (${esc(r.body.mode)}): ${esc(list || "no probes")}</li>`;
+    const mark = interruptionOf(r);
+    const cut = mark ? `; ${describeInterruption(mark)}` : "";
+    return `<li>${esc(r.id)} (${esc(r.body.mode)}): ${esc(list || "no probes")}${esc(cut)}</li>`;
   });
   const table = rows.length === 0 ? "<p>No verdicts in the records.</p>" : `<table id="verdicts">` +
     `<tr><th>record</th><th>subject</th><th>verdict</th><th>version</th><th>last good</th>` +

@@ -3,7 +3,7 @@
  * median per version (one series per run) and over time (one series per version).
  *
  * The page script (`report_page.js`) draws exactly these series, so tests can check the
- * drawn charts against this data.
+ * drawn charts against this data. A run that was interrupted is labelled so in the legend.
  *
  * @example
  * ```ts
@@ -77,7 +77,13 @@ export function chartSpecs(histories: readonly BenchmarkHistory[]): ChartSpec[] 
       return;
     }
     const runs = new Map<string, string>();
-    for (const v of h.versions) for (const p of h.runs[v]) runs.set(p.runId, p.startedAt);
+    const cut = new Set<string>();
+    for (const v of h.versions) {
+      for (const p of h.runs[v]) {
+        runs.set(p.runId, p.startedAt);
+        if (p.interrupted !== undefined) cut.add(p.runId);
+      }
+    }
     const runIds = [...runs.keys()].sort((a, b) => runs.get(a)!.localeCompare(runs.get(b)!));
     const medianOf = (version: string, runId: string): number | null => {
       const point = h.runs[version].find((p) => p.runId === runId);
@@ -94,7 +100,7 @@ export function chartSpecs(histories: readonly BenchmarkHistory[]): ChartSpec[] 
       x: h.versions.map((_, k) => k),
       xLabels: h.versions,
       series: runIds.slice(-MAX_RUN_SERIES).map((runId) => ({
-        label: `run ${shortRun(runId, runs.get(runId)!)}`,
+        label: `run ${shortRun(runId, runs.get(runId)!)}${cut.has(runId) ? " (interrupted)" : ""}`,
         values: h.versions.map((v) => medianOf(v, runId)),
       })),
     });

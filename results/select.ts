@@ -2,6 +2,10 @@
  * Picks the two sides of a comparison from what a user typed: two record files, or two
  * version names looked up in the latest records.
  *
+ * Every set of a side names the machine that measured it (`machine`): its own, when a merge
+ * of shards from several machines kept it, else its record's ({@linkcode recordMachine}), so
+ * that `compare.ts` never pairs figures of two machines.
+ *
  * @example
  * ```ts
  * import { selectSides } from "./select.ts";
@@ -32,6 +36,8 @@ export interface Sides {
   readonly key: (set: SampleSet) => string;
   /** What was chosen, for the header line. */
   readonly description: string;
+  /** The records the sides were taken from (one when both come from the same run). */
+  readonly records: readonly SuiteRecord[];
 }
 
 /** The user's choice cannot be served (bad input, not a crash). */
@@ -40,6 +46,30 @@ export class SelectionError extends Error {
 }
 
 const byBenchmark = (s: SampleSet) => s.benchmark;
+
+/**
+ * The machine a record's sets were measured on, as comparisons key them: CPU model and cores
+ * (a record names no host). A merge of shards from several machines names each set's own
+ * machine instead, host included, so such a set pairs only with sets of its own shard's host.
+ *
+ * @example
+ * ```ts
+ * import { recordMachine } from "./select.ts";
+ * import { loadRecords } from "./store.ts";
+ * const { records } = await loadRecords("results/fixtures/runs");
+ * console.log(recordMachine(records[0].record)); // Fixture CPU x2
+ * ```
+ */
+export function recordMachine(record: SuiteRecord): string {
+  const m = record.environment.machine;
+  return `${m.cpuModel} x${m.cores}`;
+}
+
+/** The record's sets that `keep` picks, each naming its machine. */
+function setsOf(record: SuiteRecord, keep: (set: SampleSet) => boolean): SampleSet[] {
+  const machine = recordMachine(record);
+  return record.samples.filter(keep).map((s) => s.machine !== undefined ? s : { ...s, machine });
+}
 const byBenchmarkAndVersion = (s: SampleSet) => `${s.benchmark} [${s.version}]`;
 
 /**
@@ -61,20 +91,22 @@ export function sidesFromRecords(a: SuiteRecord, b: SuiteRecord): Sides {
   const vb = versionsOf(b);
   const common = [...va].filter((v) => vb.has(v));
   if (common.length > 0) {
-    const keep = (r: SuiteRecord) => r.samples.filter((s) => common.includes(s.version));
+    const keep = (r: SuiteRecord) => setsOf(r, (s) => common.includes(s.version));
     return {
       before: { title: `run ${runLabel(a.id, a.startedAt)}`, sets: keep(a) },
       after: { title: `run ${runLabel(b.id, b.startedAt)}`, sets: keep(b) },
       key: byBenchmarkAndVersion,
       description: `record ${a.id} -> ${b.id}, versions ${common.join(", ")}`,
+      records: [a, b],
     };
   }
   if (va.size === 1 && vb.size === 1) {
     return {
-      before: { title: [...va][0], sets: a.samples },
-      after: { title: [...vb][0], sets: b.samples },
+      before: { title: [...va][0], sets: setsOf(a, () => true) },
+      after: { title: [...vb][0], sets: setsOf(b, () => true) },
       key: byBenchmark,
       description: `record ${a.id} (${[...va][0]}) -> ${b.id} (${[...vb][0]})`,
+      records: [a, b],
     };
   }
   throw new SelectionError(`records ${a.id} and ${b.id} have no version in common`);
@@ -104,7 +136,7 @@ export function sidesFromVersions(
   };
   const newestFirst = [...records].sort((x, y) => y.startedAt.localeCompare(x.startedAt));
   const has = (r: SuiteRecord, v: string) => r.samples.some((s) => s.version === v);
-  const pick = (r: SuiteRecord, v: string) => r.samples.filter((s) => s.version === v);
+  const pick = (r: SuiteRecord, v: string) => setsOf(r, (s) => s.version === v);
   const both = newestFirst.find((r) => has(r, before) && has(r, after));
   if (both) {
     return {
@@ -112,6 +144,7 @@ export function sidesFromVersions(
       after: { title: after, sets: pick(both, after) },
       key: byBenchmark,
       description: `${said(before)} -> ${said(after)} in record ${both.id}`,
+      records: [both],
     };
   }
   const ra = newestFirst.find((r) => has(r, before));
@@ -125,6 +158,7 @@ export function sidesFromVersions(
     after: { title: after, sets: pick(rb, after) },
     key: byBenchmark,
     description: `${said(before)} (record ${ra.id}) -> ${said(after)} (record ${rb.id})`,
+    records: ra === rb ? [ra] : [ra, rb],
   };
 }
 

@@ -44,6 +44,10 @@ export interface Faults {
   readonly dupReport?: DupReport;
   /** `nodeCounts().total` reports this many nodes. */
   readonly nodeTotal?: number;
+  /** `allocatorStats().live` reports this many nodes more than are live (a hoarded pool). */
+  readonly liveExtra?: number;
+  /** A cursor's `store()` returns `undefined` instead of the old value. */
+  readonly storeReturnsNothing?: boolean;
 }
 
 class FaultyTree<T> implements MapleTree<T> {
@@ -102,7 +106,26 @@ class FaultyTree<T> implements MapleTree<T> {
     this.#cleared = true;
   }
   cursor(first?: number, last?: number): MapleCursor<T> {
-    return this.#inner.cursor(first, last);
+    const cursor = this.#inner.cursor(first, last);
+    if (!this.#faults.storeReturnsNothing) return cursor;
+    const faulty: MapleCursor<T> = new Proxy(cursor, {
+      get(target, key) {
+        if (key === "store") {
+          return (value: T | undefined) => {
+            target.store(value);
+            return undefined;
+          };
+        }
+        const member: unknown = Reflect.get(target, key, target);
+        if (typeof member !== "function") return member;
+        // A chained call (`set`, `setRange` return the cursor) stays on the faulty cursor.
+        return (...args: unknown[]) => {
+          const result: unknown = member.apply(target, args);
+          return result === target ? faulty : result;
+        };
+      },
+    });
+    return faulty;
   }
   dup(copy?: (value: T) => T | undefined): MapleTree<T> {
     this.#faults.beforeDup?.(this.#inner.count(), [...this.#inner.entries()]);
@@ -130,7 +153,7 @@ class FaultyTree<T> implements MapleTree<T> {
   allocatorStats(): AllocatorStats {
     const stats = this.#inner.allocatorStats();
     const leak = this.#cleared ? this.#faults.leakAfterClear ?? 0 : 0;
-    return { ...stats, live: stats.live + leak };
+    return { ...stats, live: stats.live + leak + (this.#faults.liveExtra ?? 0) };
   }
   setNodeBudget(budget: number | null): void {
     this.#inner.setNodeBudget(budget);

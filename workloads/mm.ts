@@ -29,6 +29,8 @@ import type { Entry, MapleCursor, MapleModule, MapleTree } from "../core/contrac
 import { DifferentialMismatchError, LeakError, NodeAccountingError } from "./check_errors.ts";
 import { RangeModel } from "./reference_model.ts";
 import { ShapeOracle, type ShapeOracleSpec } from "./shape_oracle.ts";
+import { runTreeSession, type TreeSessionSpec } from "./tree_session.ts";
+import { checkDupAccounting } from "./dup_accounting.ts";
 import {
   canMerge,
   guardedStart,
@@ -54,6 +56,10 @@ export const DEFAULT_MAX_MAP_COUNT = 65_530;
 export const TASK_SIZE = 0x7fff_ffff_f000;
 /** Lowest mappable address (`vm.mmap_min_addr`). */
 export const MMAP_MIN_ADDR = 0x10000;
+/** Where x86-64 places a MAP_32BIT mapping: the second GiB (`find_start_end`). */
+export const LOW32_START = 0x4000_0000;
+/** End (exclusive) of the MAP_32BIT window. */
+export const LOW32_END = 0x8000_0000;
 
 /** How an mm is checked and limited. */
 export interface MmOptions {
@@ -96,6 +102,8 @@ export interface MmapRequest {
   readonly name?: string;
   /** {@linkcode VmFlag} bits (`growsdown` for MAP_GROWSDOWN). */
   readonly flags?: number;
+  /** MAP_32BIT: placed in `[LOW32_START, LOW32_END)` when no usable hint is given. */
+  readonly low32?: boolean;
 }
 
 function pageUp(length: number): number {
@@ -131,6 +139,10 @@ export class Mm {
   brkEnd: number;
   /** Top of the top-down mmap area. */
   mmapBase: number;
+  /** The version the tree comes from, for the `tree` stressor's own trees. */
+  private module: MapleModule | undefined;
+  /** The shape oracle asked for, for the `tree` stressor's own trees. */
+  private shapeSpec: ShapeOracleSpec | undefined;
   /** Tasks sharing this mm (clone with CLONE_VM, vfork). */
   users = 1;
   /** Whether the tree has been torn down. */
@@ -168,6 +180,8 @@ export class Mm {
     const tree = module.createTree<Vma>({ allocRange: true });
     const shape = options.shapeOracle ? ShapeOracle.create<Vma>(options.shapeOracle) : undefined;
     const mm = new Mm(tree, mirror ? new RangeModel<Vma>() : undefined, options, 0, shape);
+    mm.module = module;
+    mm.shapeSpec = options.shapeOracle;
     mm.describeOperation = () => `building a layout of ${layout.length} VMAs`;
     for (const vma of layout) {
       mm.write(vma.start, vma.end - 1, vma);
@@ -203,11 +217,45 @@ export class Mm {
     const cursor = this.writer ??= this.tree.cursor();
     cursor.setRange(first, last);
     cursor.preallocate(value);
-    cursor.store(value);
+    const old = cursor.store(value);
     cursor.destroy();
+    if (this.checked) this.checkStore(first, last, old, cursor.pooled);
     this.model?.store(first, last, value);
     this.shape?.follow(first, last, value, this.tree, this.describeOperation);
     if (this.checked) this.compareSpan(first === 0 ? 0 : first - 1, last + 1, "after a store");
+  }
+
+  /**
+   * What a store owes besides its entries, none of which the mm itself reads (so a fault
+   * there passes every other check): the old value it returns is what covered `first`, the
+   * cursor's pool is empty once destroyed, and every live node is a node of the tree, so a
+   * reservation that is never given back, or a node freed twice, shows at the write that
+   * made it.
+   */
+  private checkStore(first: number, last: number, old: Vma | undefined, pooled: number): void {
+    if (this.model && old !== this.model.load(first)) {
+      const want = this.model.load(first);
+      this.mismatch(
+        `store over ${hex(first)}-${hex(last)} returned ${vmaText(old)}, ` +
+          `but ${vmaText(want)} covered ${hex(first)}`,
+      );
+    }
+    const where = `store over ${hex(first)}-${hex(last)} (during ${this.operation})`;
+    if (pooled !== 0) {
+      throw new NodeAccountingError(
+        `the cursor still holds ${pooled} nodes after destroy(): ${where}`,
+      );
+    }
+    // A tree that has never counted an allocation does not account for its nodes at all
+    // (a model behind the contract); it is held to the rest.
+    const { live, allocations } = this.tree.allocatorStats();
+    if (allocations === 0) return;
+    const nodes = this.tree.nodeCounts().total;
+    if (live !== nodes) {
+      throw new NodeAccountingError(
+        `${live} nodes are live but the tree has ${nodes} after the ${where}`,
+      );
+    }
   }
 
   private mismatch(what: string): never {
@@ -323,9 +371,13 @@ export class Mm {
       if (start + length <= ceiling) return start;
       high = ceiling;
     }
-    let low = this.mmapBase;
-    while (low < TASK_SIZE) {
-      const start = this.gapSearch(low, TASK_SIZE - 1, length, false);
+    return this.freeAreaAbove(this.mmapBase, TASK_SIZE, length);
+  }
+
+  /** The lowest free area of `length` bytes in `[low, end)`, the guard gaps kept free. */
+  private freeAreaAbove(low: number, end: number, length: number): number | undefined {
+    while (low < end) {
+      const start = this.gapSearch(low, end - 1, length, false);
       if (start === undefined) return undefined;
       const above = this.vmaFrom(start + length);
       if (!above || start + length <= guardedStart(above, this.stackGuardGap)) return start;
@@ -483,6 +535,10 @@ export class Mm {
         hint + length <= this.ceilingAbove(hint + length)
       ) {
         start = hint;
+      } else if (request.low32) {
+        // x86-64's MAP_32BIT: bottom-up, inside the second GiB only, so searches run in a
+        // window a few mappings can fill, with areas found at its very edges.
+        start = this.freeAreaAbove(LOW32_START, LOW32_END, length);
       } else {
         start = this.freeArea(length);
       }
@@ -626,7 +682,7 @@ export class Mm {
       kept++;
       return copy;
     });
-    checkDupAccounting(childTree, this.operation);
+    checkDupAccounting(childTree, this.mapCount, this.operation);
     const shape = this.shape?.afterDup(this.tree, childTree, this.describeOperation);
     let model: RangeModel<Vma> | undefined;
     if (this.model) {
@@ -654,8 +710,19 @@ export class Mm {
     child.startBrk = this.startBrk;
     child.brkEnd = this.brkEnd;
     child.mmapBase = this.mmapBase;
+    child.module = this.module;
+    child.shapeSpec = this.shapeSpec;
     child.describeOperation = this.describeOperation;
     return child;
+  }
+
+  /**
+   * One session of the `tree` stressor (`tree_session.ts`): the version's own tree API on a
+   * fresh tree beside this mm's, checked as this mm is.
+   */
+  treeSession(spec: TreeSessionSpec): void {
+    if (!this.module) throw new Error("this mm was not made by Mm.create: no version to use");
+    runTreeSession(this.module, spec, this.checked, this.shapeSpec);
   }
 
   /** clone: with a shared mm (CLONE_VM) the same mm gains a user, without it a fork. */
@@ -691,36 +758,7 @@ export class Mm {
   }
 }
 
-/**
- * Throw {@linkcode NodeAccountingError} when a dup broke its node promise (the maintainer's
- * thorough check from the seed thread): a bulk dup must not allocate beyond its pool (no
- * `extra`, and the child's allocator agrees), and the tree it built cannot hold more nodes
- * than were promised. `taken` is not compared with
- * `promised` because a pool recycles the nodes a split replaces, so a node can be taken
- * twice (head counts pops, e.g. 16 taken of 11 promised for a 48-VMA dup).
- */
-export function checkDupAccounting(tree: MapleTree<Vma>, operation: string): void {
-  const report = tree.dupReport;
-  if (!report) throw new NodeAccountingError(`dup() made no dupReport (during ${operation})`);
-  if (report.strategy !== "bulk") return;
-  if (report.extra > 0) {
-    throw new NodeAccountingError(
-      `bulk dup allocated ${report.extra} nodes beyond its pool of ${report.promised} ` +
-        `(during ${operation})`,
-    );
-  }
-  const { allocations } = tree.allocatorStats();
-  if (allocations > report.promised + report.extra) {
-    throw new NodeAccountingError(
-      `bulk dup allocated ${allocations} nodes but reports ${report.promised} promised and ` +
-        `${report.extra} extra (during ${operation})`,
-    );
-  }
-  const nodes = tree.nodeCounts().total;
-  if (nodes > report.promised) {
-    throw new NodeAccountingError(
-      `bulk dup built a tree of ${nodes} nodes from a promise of ${report.promised} ` +
-        `(during ${operation})`,
-    );
-  }
+/** A VMA's range for a message, or "nothing". */
+function vmaText(vma: Vma | undefined): string {
+  return vma ? `the VMA ${hex(vma.start)}-${hex(vma.end)}` : "nothing";
 }

@@ -3,7 +3,7 @@ import { MapleInvariantError } from "../core/contract.ts";
 import { DifferentialMismatchError, LeakError, NodeAccountingError } from "./check_errors.ts";
 import { withFaults } from "./fault_injection.ts";
 import { resolveLayout } from "./layouts/mod.ts";
-import { Mm, MMAP_MIN_ADDR } from "./mm.ts";
+import { LOW32_END, LOW32_START, Mm, MMAP_MIN_ADDR } from "./mm.ts";
 import { makeVma, PAGE_SIZE, PROT_READ, PROT_WRITE, VmFlag } from "./vma.ts";
 import { loadTestModule } from "./test_version.ts";
 
@@ -172,17 +172,53 @@ Deno.test("leaks, broken invariants and bad dup accounting raise their own error
     MapleInvariantError,
   );
   const overdrawn = withFaults(module, {
-    dupReport: { strategy: "bulk", expectedEntries: 3, promised: 5, taken: 5, extra: 2 },
+    dupReport: { strategy: "bulk", expectedEntries: 0, promised: 5, taken: 5, extra: 2 },
   });
   assert.throws(() => Mm.create(overdrawn, []).fork(), NodeAccountingError);
   const overfull = withFaults(module, {
-    dupReport: { strategy: "bulk", expectedEntries: 3, promised: 5, taken: 9, extra: 0 },
+    dupReport: { strategy: "bulk", expectedEntries: 0, promised: 5, taken: 9, extra: 0 },
     nodeTotal: 6,
   });
   assert.throws(() => Mm.create(overfull, []).fork(), /tree of 6 nodes from a promise of 5/);
   const recycled = withFaults(module, {
-    dupReport: { strategy: "bulk", expectedEntries: 3, promised: 5, taken: 9, extra: 0 },
+    dupReport: { strategy: "bulk", expectedEntries: 0, promised: 5, taken: 9, extra: 0 },
     nodeTotal: 5,
   });
   Mm.create(recycled, []).fork();
+  const miscounted = withFaults(module, {
+    dupReport: { strategy: "structural", expectedEntries: 2, promised: 0, taken: 0, extra: 0 },
+  });
+  assert.throws(
+    () => Mm.create(miscounted, []).fork(),
+    /structural dup reports 2 entries of a source of 0/,
+  );
+});
+
+Deno.test("a write that keeps nodes it does not use, or returns the wrong old value, is caught", () => {
+  const vmas = [makeVma({ start: 0x2000_0000, end: 0x2000_0000 + 4 * P })];
+  const hoarder = withFaults(module, { liveExtra: 1 });
+  assert.throws(
+    () => Mm.create(hoarder, vmas, { checked: true }),
+    /2 nodes are live but the tree has 1 after the store over 20000000-20003fff/,
+  );
+  Mm.create(hoarder, vmas, {}); // unchecked runs leave it to exit()
+  const forgetful = withFaults(module, { storeReturnsNothing: true });
+  const mm = Mm.create(forgetful, vmas, { checked: true });
+  assert.throws(
+    () => mm.mprotect(0x2000_0000, P, PROT_READ),
+    /returned nothing, but the VMA 20000000-20004000 covered 20000000/,
+  );
+});
+
+Deno.test("MAP_32BIT maps bottom-up in the second GiB, round the VMAs there", () => {
+  const mm = Mm.create(module, [], { checked: true });
+  assert.equal(mm.mmap({ length: 2 * P, prot: RW, low32: true }), LOW32_START);
+  assert.equal(mm.mmap({ length: P, prot: PROT_READ, low32: true }), LOW32_START + 2 * P);
+  mm.munmap(LOW32_START, P);
+  // The hole at the window's very start fits one page exactly, and is taken first.
+  assert.equal(mm.mmap({ length: P, prot: PROT_READ, low32: true }), LOW32_START);
+  assert.equal(mm.mmap({ length: 2 * P, prot: RW }) !== undefined, true);
+  const full = mm.mmap({ length: LOW32_END - LOW32_START, prot: RW, low32: true });
+  assert.equal(full, "ENOMEM");
+  mm.checkAll();
 });

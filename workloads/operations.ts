@@ -85,6 +85,14 @@ export interface BrkOp extends Targeted {
   readonly op: "brk";
   readonly addr: number;
 }
+/** One session of the `tree` stressor on a fresh tree of the version (`tree_session.ts`). */
+export interface TreeOp extends Targeted {
+  readonly op: "tree";
+  readonly seed: number;
+  readonly ops: number;
+  readonly keys: number;
+  readonly allocRange: boolean;
+}
 
 /** One primitive operation. */
 export type Operation =
@@ -97,7 +105,8 @@ export type Operation =
   | MprotectOp
   | MadviseOp
   | MremapOp
-  | BrkOp;
+  | BrkOp
+  | TreeOp;
 
 const HEX_FIELDS = ["addr", "length", "oldLength", "newLength", "newAddr", "offset"] as const;
 const OP_NAMES = [
@@ -111,6 +120,7 @@ const OP_NAMES = [
   "madvise",
   "mremap",
   "brk",
+  "tree",
 ];
 
 /** `rwx` string for PROT_* bits. */
@@ -185,6 +195,7 @@ export function decodeOperation(record: unknown): Operation {
     mremap: ["addr", "oldLength", "newLength", "mayMove"],
     brk: ["addr"],
     clone: ["shared"],
+    tree: ["seed", "ops", "keys", "allocRange"],
   };
   for (const key of required[source.op] ?? []) {
     if (out[key] === undefined) throw new OperationError(`${source.op} needs "${key}"`);

@@ -29,6 +29,7 @@ export const STRESSOR_NAMES = [
   "mprotect",
   "mremap",
   "brk",
+  "tree",
 ] as const;
 
 /** A stressor's name. */

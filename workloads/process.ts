@@ -110,6 +110,9 @@ export class ProcessTree {
       case "brk":
         result = mm.brk(op.addr);
         break;
+      case "tree":
+        mm.treeSession(op);
+        break;
     }
     this.applied++;
     if (this.checkMode === "every-op") {
@@ -153,7 +156,8 @@ export function describe(op: Operation): string {
       return `clone (${op.shared ? "shared" : "separate"} mm)`;
     case "mmap":
       return `mmap ${op.addr === undefined ? "" : hex(op.addr)}+0x${hex(op.length)}` +
-        (op.fixed ? " fixed" : op.noReplace ? " fixed-noreplace" : "");
+        (op.fixed ? " fixed" : op.noReplace ? " fixed-noreplace" : "") +
+        (op.low32 ? " 32bit" : "") + (op.flags?.length ? ` ${op.flags.join(",")}` : "");
     case "munmap":
     case "mprotect":
     case "madvise":
@@ -162,5 +166,8 @@ export function describe(op: Operation): string {
       return `mremap ${hex(op.addr)} 0x${hex(op.oldLength)}->0x${hex(op.newLength)}`;
     case "brk":
       return `brk ${hex(op.addr)}`;
+    case "tree":
+      return `tree session seed ${op.seed} (${op.ops} ops, ${op.keys} keys, ` +
+        `${op.allocRange ? "allocation" : "plain"} tree)`;
   }
 }

@@ -115,12 +115,22 @@ Deno.test("type errors are told apart by the mutant folder they are in", () => {
   );
 });
 
-Deno.test("the presets: the bisect's crash matrix, and a broad one over seven stressors", () => {
-  const broad = presetMatrix("broad");
+Deno.test("the presets: the bisect's crash matrix, its fork group, and a broad one", () => {
+  assert.equal(
+    describeMatrix(presetMatrix("fork")),
+    "16 probes (fork × 8 layouts × 2 seeds, 20 ops; verified)",
+  );
   assert.equal(
     describeMatrix(presetMatrix("default")),
-    "16 probes (fork × 8 layouts × 2 seeds, 20 ops, verified)",
+    "36 probes (fork × 8 layouts × 2 seeds, 20 ops; clone × 2 layouts × 1 seed, 20 ops; " +
+      "mmap, munmap, mprotect, mremap, brk × 3 layouts × 1 seed, 50 ops; " +
+      "tree × 1 layout × 3 seeds, 1000 ops; verified)",
   );
+  // The default holds the fork group whole: the seed's class is never traded away.
+  const fork = presetMatrix("fork").map((p) => JSON.stringify(p));
+  const defaults = new Set(presetMatrix("default").map((p) => JSON.stringify(p)));
+  assert.ok(fork.every((p) => defaults.has(p)));
+  const broad = presetMatrix("broad");
   assert.deepEqual(
     [...new Set(broad.map((p) => p.stressor))],
     ["fork", "clone", "mmap", "munmap", "mprotect", "mremap", "brk"],

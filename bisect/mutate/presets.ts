@@ -1,23 +1,24 @@
 /**
  * Named matrices for `deno task mutate --matrix NAME`: `default` is the bisect's own crash
  * matrix (whatever `bisect/matrix.ts` makes the default, so the score measures what a user
- * of `deno task bisect` gets); `broad` adds the other stressors that write the tree, so the
- * two can be compared.
+ * of `deno task bisect` gets); `fork` is its first group alone (the default until the
+ * write-path groups joined it); `broad` runs all seven stressors over the fork group's
+ * layouts and seeds, so the three can be compared.
  *
  * @example
  * ```ts
  * import { presetMatrix } from "./presets.ts";
- * console.log(presetMatrix("default").length, presetMatrix("broad").length); // 16 112
+ * console.log(presetMatrix("default").length, presetMatrix("fork").length); // 36 16
  * ```
  *
  * @module
  */
 
-import { crashMatrix, DEFAULT_CRASH, type MatrixAxes } from "../matrix.ts";
+import { crashMatrix, DEFAULT_CRASH, DEFAULT_CRASH_GROUPS, type MatrixAxes } from "../matrix.ts";
 import type { ProbeCase } from "../runner.ts";
 
 /** The preset names. */
-export const MATRIX_PRESET_NAMES = ["default", "broad"] as const;
+export const MATRIX_PRESET_NAMES = ["default", "fork", "broad"] as const;
 
 /** One preset's name. */
 export type MatrixPresetName = typeof MATRIX_PRESET_NAMES[number];
@@ -43,6 +44,10 @@ export const BROAD_CRASH: readonly MatrixAxes[] = [
  * ```
  */
 export function presetMatrix(name: MatrixPresetName): ProbeCase[] {
-  const groups = name === "broad" ? BROAD_CRASH : [DEFAULT_CRASH];
+  const groups = name === "broad"
+    ? BROAD_CRASH
+    : name === "fork"
+    ? [DEFAULT_CRASH]
+    : DEFAULT_CRASH_GROUPS;
   return groups.flatMap((axes) => crashMatrix(axes));
 }

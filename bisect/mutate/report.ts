@@ -14,9 +14,16 @@
  * @module
  */
 
+import { mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { type MergedInfo, newRecordId, type ShardInfo } from "../../results/record.ts";
+import { describeMatrix } from "../matrix.ts";
 import type { ProbeCase } from "../runner.ts";
 import type { MutantResult, MutationReport } from "./run.ts";
 import { describeSite } from "./sites.ts";
+
+/** The matrix in one line (defined beside the matrices). */
+export { describeMatrix };
 
 /** The third class's name as the score line says it. */
 const TIMEOUT_LABEL = "equivalent-or-timeout";
@@ -55,33 +62,6 @@ export function formatMutantLine(result: MutantResult, done: number, total: numb
   }
 }
 
-/**
- * The matrix in one line: `16 probes (fork × 8 layouts × 2 seeds, 20 ops, verified)`.
- *
- * @example
- * ```ts
- * import { describeMatrix } from "./report.ts";
- * console.log(describeMatrix([
- *   { stressor: "fork", layout: "glibc", seed: 1, ops: 20, verify: true },
- *   { stressor: "fork", layout: "glibc", seed: 2, ops: 20, verify: true },
- * ])); // 2 probes (fork × 1 layout × 2 seeds, 20 ops, verified)
- * ```
- */
-export function describeMatrix(matrix: readonly ProbeCase[]): string {
-  const distinct = <T>(pick: (p: ProbeCase) => T) => [...new Set(matrix.map(pick))];
-  const stressors = distinct((p) => p.stressor);
-  const layouts = distinct((p) => p.layout);
-  const seeds = distinct((p) => p.seed);
-  const ops = distinct((p) => p.ops);
-  const verify = distinct((p) => p.verify);
-  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
-  return `${plural(matrix.length, "probe")} (${stressors.join(", ")} × ` +
-    `${plural(layouts.length, "layout")} × ${plural(seeds.length, "seed")}, ` +
-    `${ops.join("/")} ops, ${
-      verify.length > 1 ? "partly verified" : verify[0] ? "verified" : "not verified"
-    })`;
-}
-
 /** A score as a percentage with one decimal, or `n/a`. */
 function percent(score: number | null): string {
   return score === null ? "n/a" : `${(score * 100).toFixed(1)}%`;
@@ -102,7 +82,9 @@ export function formatSummary(report: MutationReport): string {
   const judged = counts.killed + counts.survived;
   const lines = [
     `mutate: ${report.version}, ${report.sites} sites in ${report.files.join(", ")}; ` +
-    `${report.mutants.length} mutants (sample seed ${report.seed})`,
+    `${report.mutants.length}${
+      report.planned ? ` of ${report.planned.length}` : ""
+    } mutants (sample seed ${report.seed})`,
     `mutate: matrix ${describeMatrix(report.matrix)}` +
     (report.shapeOracle ? `, shape oracle ${report.shapeOracle}` : ", no shape oracle") +
     `; ${report.limits.timeMs} ms per probe`,
@@ -141,6 +123,35 @@ export function formatSummary(report: MutationReport): string {
   return lines.join("\n");
 }
 
+/**
+ * Everything that names a mutation plan, so that the shards of one run can tell they are of
+ * one: what decides which mutants are sampled (the version's content, files, operators, the
+ * sample's size and seed) and how each is judged (the probes, the shape oracle, the screen,
+ * the time limit). The shard record holds its hash (`shard.plan`).
+ */
+export interface MutationPlan {
+  /** The version as named on the command line; its mutants are named after it. */
+  readonly version: string;
+  /** The version folder's content hash (`hashFolder`). */
+  readonly versionHash: string;
+  readonly files: readonly string[];
+  readonly kinds: readonly string[];
+  readonly max: number;
+  readonly sampleSeed: number;
+  readonly matrix: readonly ProbeCase[];
+  /** The shape oracle's name and folder hash, or `null` for none. */
+  readonly shapeOracle: { readonly name: string; readonly hash: string } | null;
+  readonly screen: boolean;
+  /** `--time-limit`, or `auto`: each shard derives it from its own baseline. */
+  readonly timeLimitMs: number | "auto";
+}
+
+/** What a shard's mutate record says about its shard. */
+export interface MutationShard extends ShardInfo {
+  /** The suite's commit that ran it (`null` when unknown): another commit may probe otherwise. */
+  readonly suiteCommit: string | null;
+}
+
 /** The JSON record of a run (plain JSON, kind `mutate`). */
 export interface MutationRecord {
   readonly kind: "mutate";
@@ -149,11 +160,16 @@ export interface MutationRecord {
   readonly endedAt: string;
   /** The command line's arguments. */
   readonly args: readonly string[];
+  /** In a shard's record, the shard's mutants, counts and score; merged, the whole plan's. */
   readonly report: MutationReport;
+  /** Set when the record holds one shard of a run split with `--shard K/N`. */
+  readonly shard?: MutationShard;
+  /** Set when the record was merged from shards (`deno task merge`). */
+  readonly merged?: MergedInfo;
 }
 
 /**
- * The record of `report`, started at `startedAt`.
+ * The record of `report`, started at `startedAt`; `shard` when the run was one shard.
  *
  * @example
  * ```ts
@@ -165,14 +181,44 @@ export function mutationRecord(
   report: MutationReport,
   startedAt: Date,
   args: readonly string[],
+  shard?: MutationShard,
 ): MutationRecord {
   const stamp = startedAt.toISOString().replace(/[-:.]/g, "");
   return {
     kind: "mutate",
-    id: `mutate-${stamp}`,
+    // Shards may write into one shared folder in the same millisecond: their ids get a
+    // random tail, as suite records' do.
+    id: shard ? newRecordId("mutate", startedAt) : `mutate-${stamp}`,
     startedAt: startedAt.toISOString(),
     endedAt: new Date().toISOString(),
     args,
     report,
+    ...(shard ? { shard } : {}),
   };
+}
+
+/**
+ * Write `record` to `<dir>/<id>.json` (through a temporary file, so that no reader sees half
+ * a record); its path.
+ *
+ * @example
+ * ```ts
+ * import { saveMutationRecord } from "./report.ts";
+ * const dir = Deno.makeTempDirSync();
+ * const report = {
+ *   version: "head", files: [], kinds: [], sites: 0, seed: 1, matrix: [], excluded: [],
+ *   limits: { timeMs: 5000, memoryMb: 256 }, baselineMs: 0, mutants: [],
+ *   counts: { killed: 0, survived: 0, equivalent: 0, timeout: 0, skipped: 0 }, score: null,
+ *   wallMs: 0,
+ * };
+ * const record = { kind: "mutate" as const, id: "mutate-x", startedAt: "", endedAt: "", args: [], report };
+ * console.log(saveMutationRecord(record, dir).endsWith("mutate-x.json")); // true
+ * ```
+ */
+export function saveMutationRecord(record: MutationRecord, dir: string): string {
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, `${record.id}.json`);
+  writeFileSync(`${path}.tmp`, JSON.stringify(record, null, 2) + "\n");
+  renameSync(`${path}.tmp`, path);
+  return path;
 }

@@ -13,6 +13,12 @@
  * The matrix is first run against the version itself: a probe that already fails there
  * cannot tell a mutant from the original, and is left out (and reported).
  *
+ * With a shard (`shard: { index: 2, count: 3 }`), the sampled mutants, in plan order, are
+ * dealt round-robin (`../shard.ts`) and only this shard's are written and judged; the baseline
+ * still runs whole in every shard, since each needs it to leave out the probes that fail on
+ * the original. The report's `mutants`, `counts` and `score` are then the shard's, and
+ * `planned` names every mutant of the whole plan.
+ *
  * @example
  * ```ts
  * import { mutate } from "./run.ts";
@@ -35,6 +41,7 @@
 import { existsSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { Mwc } from "../../workloads/prng.ts";
+import { ownsUnit } from "../shard.ts";
 import {
   type ProbeCase,
   type ProbeLimits,
@@ -123,6 +130,11 @@ export interface MutationReport {
   /** killed ÷ (killed + survived); `null` when neither happened. */
   readonly score: number | null;
   readonly wallMs: number;
+  /**
+   * Set when the run was one shard ({@linkcode MutateOptions.shard}): the id of every mutant
+   * the whole plan samples, in plan order; `mutants` holds only this shard's.
+   */
+  readonly planned?: readonly string[];
 }
 
 /** What to mutate and how to judge it. */
@@ -148,6 +160,8 @@ export interface MutateOptions {
   readonly shapeOracle?: VersionRef;
   /** Screen mutants that survive the matrix for equivalence (default true). */
   readonly screen?: boolean;
+  /** Judge only shard K of N of the sampled mutants (K from 1; see the module doc). */
+  readonly shard?: { readonly index: number; readonly count: number };
   /** How hard the screen looks (see `screen.ts`). */
   readonly screenOptions?: ScreenOptions;
   /** Called once the baseline ran, with the probes kept and those left out. */
@@ -211,7 +225,15 @@ export function probeLabel(probe: ProbeCase): string {
   return `${probe.stressor} ${probe.layout} seed ${probe.seed}`;
 }
 
-/** Score of `counts`: killed ÷ (killed + survived), `null` when that is 0 ÷ 0. */
+/**
+ * Score of `counts`: killed ÷ (killed + survived), `null` when that is 0 ÷ 0.
+ *
+ * @example
+ * ```ts
+ * import { scoreOf } from "./run.ts";
+ * console.log(scoreOf({ killed: 3, survived: 1, equivalent: 2, timeout: 0, skipped: 1 })); // 0.75
+ * ```
+ */
 export function scoreOf(counts: MutantCounts): number | null {
   const judged = counts.killed + counts.survived;
   return judged === 0 ? null : counts.killed / judged;
@@ -245,11 +267,25 @@ export async function mutate(options: MutateOptions): Promise<MutationReport> {
   const sites = files.flatMap((file) =>
     findSites(file, sources.files.get(file)!).filter((site) => kinds.includes(site.kind))
   );
-  const chosen = sampleIndices(sites.length, options.max, options.seed);
-  const ids = chosen.map((i) => `m${String(i).padStart(4, "0")}`);
+  const sampled = sampleIndices(sites.length, options.max, options.seed);
+  const idOf = (i: number) => `m${String(i).padStart(4, "0")}`;
+  const shard = options.shard;
+  const chosen = shard ? sampled.filter((_, position) => ownsUnit(shard, position)) : sampled;
+  const ids = chosen.map(idOf);
+  const planned = shard ? sampled.map(idOf) : undefined;
   const root = resolve(options.scratch);
   try {
-    return await run(options, { sources, files, kinds, sites, chosen, ids, root, started });
+    return await run(options, {
+      sources,
+      files,
+      kinds,
+      sites,
+      chosen,
+      ids,
+      ...(planned ? { planned } : {}),
+      root,
+      started,
+    });
   } finally {
     if (!options.keep && existsSync(root)) rmSync(root, { recursive: true, force: true });
   }
@@ -261,16 +297,18 @@ interface RunPlan {
   readonly files: readonly string[];
   readonly kinds: readonly MutationKind[];
   readonly sites: readonly MutationSite[];
-  /** Indices into `sites` of the sampled mutants, and their ids. */
+  /** Indices into `sites` of the sampled mutants this run judges, and their ids. */
   readonly chosen: readonly number[];
   readonly ids: readonly string[];
+  /** With a shard: the ids of the whole plan's sample. */
+  readonly planned?: readonly string[];
   readonly root: string;
   readonly started: number;
 }
 
 /** The run itself, inside the scratch folder (see {@linkcode mutate}). */
 async function run(options: MutateOptions, plan: RunPlan): Promise<MutationReport> {
-  const { sources, files, kinds, sites, chosen, ids, root, started } = plan;
+  const { sources, files, kinds, sites, chosen, ids, planned, root, started } = plan;
   // The version as it was read, not the live folder, which may change during a long run.
   const original: VersionRef = {
     name: options.version.name,
@@ -365,6 +403,7 @@ async function run(options: MutateOptions, plan: RunPlan): Promise<MutationRepor
     counts,
     score: scoreOf(counts),
     wallMs: performance.now() - started,
+    ...(planned ? { planned } : {}),
   };
 }
 
@@ -417,7 +456,15 @@ async function judge(
   };
 }
 
-/** The scratch folder of a run: `.cache/mutants/<run>` under the suite's root. */
+/**
+ * The scratch folder of a run: `.cache/mutants/<run>` under the suite's root.
+ *
+ * @example
+ * ```ts
+ * import { scratchFolder } from "./run.ts";
+ * console.log(scratchFolder("/suite", "20261206T120000000Z")); // /suite/.cache/mutants/20261206T120000000Z
+ * ```
+ */
 export function scratchFolder(suiteRoot: string, run: string): string {
   return join(suiteRoot, ".cache", "mutants", run);
 }

@@ -51,9 +51,10 @@ export function simplerOperations(op: Operation): Operation[] {
       break;
     case "mmap": {
       if (op.length > PAGE_SIZE) variants.push({ ...op, length: PAGE_SIZE });
-      if (op.flags?.length || op.name || op.path) {
+      if (op.flags?.length || op.name || op.path || op.low32) {
         variants.push({
           ...op,
+          low32: undefined,
           flags: undefined,
           name: undefined,
           path: undefined,
@@ -72,6 +73,12 @@ export function simplerOperations(op: Operation): Operation[] {
       break;
     case "mremap":
       if (op.newAddr !== undefined) variants.push({ ...op, newAddr: undefined });
+      break;
+    case "tree":
+      // A session's first k operations do not depend on how many follow.
+      if (op.ops > 1) {
+        variants.push({ ...op, ops: Math.ceil(op.ops / 2) }, { ...op, ops: op.ops - 1 });
+      }
       break;
     default:
       break;

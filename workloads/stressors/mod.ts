@@ -13,6 +13,7 @@
 import type { StressorName } from "../probe_types.ts";
 import { MEMORY_STRESSORS } from "./memory_stressors.ts";
 import { PROCESS_STRESSORS } from "./process_stressors.ts";
+import { treeStressor } from "./tree_stressor.ts";
 import type { Stressor } from "./types.ts";
 
 export {
@@ -23,8 +24,12 @@ export {
   type StressorStep,
 } from "./types.ts";
 
-/** Every stressor, process stressors first. */
-export const STRESSORS: readonly Stressor[] = [...PROCESS_STRESSORS, ...MEMORY_STRESSORS];
+/** Every stressor, process stressors first, the tree's own API last. */
+export const STRESSORS: readonly Stressor[] = [
+  ...PROCESS_STRESSORS,
+  ...MEMORY_STRESSORS,
+  treeStressor,
+];
 
 /** The stressor called `name`. */
 export function stressorByName(name: StressorName): Stressor {
