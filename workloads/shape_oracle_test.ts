@@ -136,8 +136,8 @@ Deno.test({
     assert.equal(bad.failure?.kind, "ShapeMismatchError");
     assert.equal(
       bad.failure!.message,
-      "shape differs from kernel-6.1 after erase of 7fffbffef000-7fffbffeffff during munmap " +
-        "7fffbffef000+0x1000 in an mm with 153 VMAs: tree height 3, 21 nodes (18 leaves, " +
+      "shape differs from kernel-6.1 after store of 7fffbfff0000-7fffbfffafff during madvise " +
+        "7fffbfff1000+0x1000 in an mm with 152 VMAs: tree height 3, 21 nodes (18 leaves, " +
         "3 aranges), kernel-6.1 height 3, 20 nodes (17 leaves, 3 aranges)",
     );
   },

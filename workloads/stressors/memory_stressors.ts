@@ -32,40 +32,7 @@ function randomAdvice(rng: Mwc): VmFlagName {
 }
 
 /**
- * stress-ng's extra flag of each cycle's first map, one of twelve (notes §3). Three change
- * what the tree sees: MAP_32BIT (placed in the second GiB, so gap searches run in a narrow
- * window), MAP_GROWSDOWN (a stack: its guard gap narrows later searches) and MAP_LOCKED (a
- * flag that keeps the mapping from merging). The huge-page maps fall back to plain ones, as
- * on a machine without reserved huge pages; the rest are plain maps to the tree.
- */
-const MMAP_EXTRA_FLAGS = [
-  "hugetlb-2m",
-  "hugetlb-1g",
-  "nonblock",
-  "growsdown",
-  "locked",
-  "32bit",
-  "noreserve",
-  "stack",
-  "executable",
-  "uninitialized",
-  "denywrite",
-  "none",
-] as const;
-
-/** The mmap request fields that `extra` sets. */
-function extraFlagFields(
-  extra: typeof MMAP_EXTRA_FLAGS[number],
-): { low32?: boolean; flags?: VmFlagName[] } {
-  if (extra === "32bit") return { low32: true };
-  if (extra === "growsdown") return { flags: ["growsdown"] };
-  if (extra === "locked") return { flags: ["locked"] };
-  return {};
-}
-
-/**
- * mmap: one full cycle over a region of `mmapPages` pages: map it (with stress-ng's random
- * extra flag, see {@linkcode MMAP_EXTRA_FLAGS}) with a random advice, unmap
+ * mmap: one full cycle over a region of `mmapPages` pages: map it with a random advice, unmap
  * every page in random order (each after a random advice), map every page back with
  * MAP_FIXED or MAP_FIXED_NOREPLACE in random order (each then advised at random, so
  * neighbours rarely merge), and unmap the pages one by one.
@@ -78,8 +45,7 @@ export const mmapStressor: Stressor = {
     const length = pages * PAGE_SIZE;
     return () => {
       const hint = rng.chance(0.5) ? undefined : 0x7fff_ffff_e000;
-      const extra = extraFlagFields(rng.pick(MMAP_EXTRA_FLAGS));
-      const base = run({ op: "mmap", addr: hint, length, prot: RW, ...extra });
+      const base = run({ op: "mmap", addr: hint, length, prot: RW });
       if (typeof base !== "number") return 0;
       run({ op: "madvise", addr: base, length, flag: randomAdvice(rng), set: true });
       const order = rng.shuffle([...Array(pages).keys()]);
