@@ -176,8 +176,10 @@ export function runProbeWith(
   if (!timed) return probeResult(spec, runStress(config));
   // The first pass warms the JIT up, so the sample measures the version's steady state rather
   // than how fast V8 compiles it (short samples were mostly compile time, which hid real
-  // slowdowns of the tree). Only the second pass is reported, unless the first one failed.
-  const warmup = runStress(config);
+  // slowdowns of the tree). A quarter of the ops is enough for that: every hot path of the
+  // stressor runs hundreds of times in it. Only the second pass is reported, unless the first
+  // one failed.
+  const warmup = runStress({ ...config, ops: Math.max(1, Math.ceil(config.ops / 4)) });
   const run = warmup.failure ? warmup : runStress(config);
   return { ...probeResult(spec, run), cpuMs: run.userMs + run.systemMs };
 }

@@ -95,6 +95,9 @@ Deno.test("a timed probe runs without checks, after a warm-up pass, and reports 
   const timed: ProbeSpec = { ...spec, verify: false, mode: "timed" };
   let dups = 0;
   const counting = withFaults(module, { beforeDup: () => void dups++ });
+  runProbeWith(counting, { ...spec, ops: Math.ceil(spec.ops / 4), verify: false });
+  const warmupDups = dups;
+  dups = 0;
   const checked = runProbeWith(counting, { ...spec, verify: false });
   const checkedDups = dups;
   dups = 0;
@@ -102,7 +105,12 @@ Deno.test("a timed probe runs without checks, after a warm-up pass, and reports 
   assert.equal(result.outcome, "pass");
   assert.equal(result.bogoOps, 50);
   assert.equal(result.digest, checked.digest, "the same run as the checked one");
-  assert.equal(dups, 2 * checkedDups, "a warm-up pass, then the measured one");
+  assert.ok(warmupDups > 0 && warmupDups < checkedDups);
+  assert.equal(
+    dups,
+    warmupDups + checkedDups,
+    "a warm-up pass of a quarter, then the measured one",
+  );
   assert.ok(result.cpuMs !== undefined && result.cpuMs > 0);
   assert.equal(checked.cpuMs, undefined, "only timed probes report CPU time");
 

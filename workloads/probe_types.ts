@@ -73,8 +73,9 @@ export interface ProbeSpec {
    * `checked` (absent: the same) runs with the checks `verify` asks for. `timed` measures speed
    * instead, for performance samples: no reference mirror and no whole-space checks (the mirror
    * costs about as much as the tree, and would dilute a slowdown of the tree), a warm-up pass
-   * of the same spec first (so a sample measures the version's steady state, not how fast V8
-   * compiles it; only the second pass is reported), and the CPU time of the stressor loop in
+   * of the same spec with a quarter of its ops first (so a sample measures the version's steady
+   * state, not how fast V8 compiles it; only the second pass is reported), and the CPU time of
+   * the stressor loop in
    * the result as `cpuMs`. A timed probe needs `verify: false`.
    */
   readonly mode?: ProbeMode;
