@@ -184,11 +184,6 @@ class Session {
       if (!this.#spec.allocRange) return this.step(value);
       this.#gapSearch();
     } else if (roll < 97) {
-      // Left out: a dup of a tree whose one entry is [0, 0] (held in the root, no node). The
-      // __mt_dup path of 6.12 and 6.19 through our shim loses that entry; no mm holds index
-      // 0, and the difference is the shim's to explain, not a release's.
-      const lone = model.count() === 1 && model.entries(0, 0)[0]?.last === 0;
-      if (lone) return;
       this.#dup();
     } else if (roll < 98) {
       this.#what = "clear";

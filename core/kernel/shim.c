@@ -765,6 +765,7 @@ int mb_dup_copy(struct mb_tree *old, struct mb_tree *new, const double *triples,
 	}
 	mas_for_each(&mas, entry, ULONG_MAX) {
 		double id = i < n ? triples[3 * i + 2] : 0;
+		unsigned long last = mas.last;
 
 		i++;
 		if (id <= 0)
@@ -774,6 +775,16 @@ int mb_dup_copy(struct mb_tree *old, struct mb_tree *new, const double *triples,
 		if (ret || mas_is_err(&mas)) {
 			ret = ret ? ret : xa_err(mas.node);
 			break;
+		}
+		/*
+		 * A store into a tree whose one entry is [0, 0] (held in the root, no node)
+		 * leaves the state at the start, and the next find would meet the same entry
+		 * again and take it for one beyond the copy: go on after it instead.
+		 */
+		if (mas_is_start(&mas)) {
+			if (last == ULONG_MAX)
+				break;
+			mas_set(&mas, last + 1);
 		}
 	}
 	report[2] = (double)new->account.allocations;
