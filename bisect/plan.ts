@@ -22,6 +22,7 @@ import {
   MANIFEST_PATH,
   manifestVersions,
   readManifest,
+  versionFolder,
   type VersionSource,
 } from "../core/loader.ts";
 import { STRESSOR_NAMES, type StressorName } from "../workloads/probe_types.ts";
@@ -78,6 +79,8 @@ export interface PlanArgs {
   readonly layouts?: readonly string[];
   readonly seeds?: readonly string[];
   readonly ops?: string;
+  /** A version whose tree follows every write of the crash probes, shapes compared. */
+  readonly shapeOracle?: string;
   readonly noVerify?: boolean;
   readonly perfStressor?: string;
   readonly perfLayout?: string;
@@ -252,6 +255,16 @@ export function buildSettings(
       verify,
     })
     : DEFAULT_CRASH_GROUPS.flatMap((axes) => crashMatrix({ ...axes, verify }));
+  if (args.shapeOracle !== undefined) {
+    try {
+      versionFolder(args.shapeOracle);
+    } catch (error) {
+      fail(`--shape-oracle: ${(error as Error).message.split("\n")[0]}`);
+    }
+  }
+  const probes = args.shapeOracle === undefined
+    ? matrix
+    : matrix.map((probe) => ({ ...probe, shapeOracle: args.shapeOracle }));
   const perfProbe: ProbeCase = {
     stressor: args.perfStressor === undefined
       ? DEFAULT_PERF.stressor
@@ -290,7 +303,7 @@ export function buildSettings(
     modes,
     exhaustive: args.exhaustive ?? false,
     ...shardSettings(args.shard, args.exhaustive ?? false, modes),
-    crashMatrix: matrix,
+    crashMatrix: probes,
     perfProbe,
     crashLimits: {
       timeMs: timeMs ?? DEFAULT_CRASH_LIMITS.timeMs,

@@ -65,6 +65,7 @@ export function reproduceCommand(spec: ProbeSpec): string {
     `--ops ${spec.ops}`,
   ];
   if (spec.verify) words.push("--verify");
+  if (spec.shapeOracle !== undefined) words.push(`--shape-oracle ${shellQuote(spec.shapeOracle)}`);
   for (const [key, value] of Object.entries(spec.options ?? {})) {
     words.push(`--set ${key}=${value}`);
   }

@@ -92,6 +92,8 @@ slower than the last good one (perf mode) in the ordered history of a manifest.
   --seed N              crash seed, repeatable (default 1 and 2)
   --ops N               bogo ops per crash probe (default 20)
   --no-verify           do not validate and compare with the reference after every op
+  --shape-oracle V      crash probes also compare each write's height and node census
+                        with version V's (e.g. kernel-6.1)
   --perf-stressor NAME  perf workload (default mmap)
   --perf-layout L       perf layout (default fragmented)
   --perf-seed N         perf seed (default 1)

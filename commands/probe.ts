@@ -62,6 +62,8 @@ Probes one version; the exit code follows git bisect run (0 good, 1 bad, 125 ski
   --seed N              seed, repeatable (default 1 and 2)
   --ops N               bogo ops per probe (default 20)
   --no-verify           do not validate and compare after every op
+  --shape-oracle V      also compare each write's height and node census with version
+                        V's (e.g. kernel-6.1): a tree that grows differently fails
   --repeat N            run every probe N times; bad if any run fails (default 1)
   --baseline V          performance mode: bad when significantly slower than V
   --metric M            with --baseline: time (default) or instructions (kernel versions

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { kernelTestGate } from "../core/kernel/test_support.ts";
 import { type Ran, runCommandFile } from "./test_support.ts";
 
 const FIXTURES = "./bisect/fixtures/versions";
@@ -44,6 +45,7 @@ Deno.test("probe: bad arguments abort git bisect run (128) with one line", async
     [["--seed", "-1"], /--seed wants an integer >= 0, got "-1"/],
     [["--layout", "random:foo=1"], /unknown tunable "foo" \(random takes vmas, /],
     [["--bogus"], /bogus/],
+    [["--shape-oracle", "moon-6.1"], /--shape-oracle: unknown version "moon-6\.1"/],
   ];
   for (const [args, message] of cases) {
     const ran = await probe(args);
@@ -72,4 +74,30 @@ Deno.test("probe --baseline: bad when slower beyond the threshold, good when ali
     ...perf,
   ]);
   assert.equal(same.code, 0, same.stdout + same.stderr);
+});
+
+const kernel = kernelTestGate("kernel-6.1");
+
+Deno.test({
+  name:
+    "probe --shape-oracle: a tree that grows unlike the kernel's is bad, and says how to redo it",
+  ignore: kernel.skip,
+  async fn() {
+    kernel.require();
+    const args = ["--stressor", "mmap", "--layout", "random:vmas=150,gap=0.7", "--ops", "20"];
+    const plain = await probe(["--version", "v1.3.0", "--seed", "1", ...args]);
+    assert.equal(plain.code, 0, plain.stdout + plain.stderr);
+    const ran = await probe([
+      "--version",
+      "v1.3.0",
+      "--seed",
+      "1",
+      ...args,
+      "--shape-oracle",
+      "kernel-6.1",
+    ]);
+    assert.equal(ran.code, 1, ran.stdout + ran.stderr);
+    assert.match(ran.stdout, /ShapeMismatchError: shape differs from kernel-6\.1 after /);
+    assert.match(ran.stdout, /reproduce: deno task stress .* --verify --shape-oracle kernel-6\.1/);
+  },
 });

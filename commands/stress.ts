@@ -21,6 +21,8 @@ import { resolveLayout } from "../workloads/layouts/mod.ts";
 import { metricsLines, metricsRecord } from "../workloads/metrics.ts";
 import { STRESSOR_NAMES } from "../workloads/probe_types.ts";
 import { runStress } from "../workloads/runner.ts";
+import { loadShapeOracle } from "../workloads/probe.ts";
+import type { ShapeOracleSpec } from "../workloads/shape_oracle.ts";
 import { DEFAULT_STRESSOR_OPTIONS, type StressorOptions } from "../workloads/stressors/mod.ts";
 import {
   defineCommand,
@@ -44,6 +46,8 @@ const HELP = `usage: deno task stress --stressor NAME [options]
   --timeout T          stop after T (e.g. 500ms, 10s, 2m; default none)
   --verify             validate() and compare with the reference model after every operation
   --check-interval N   without --verify, check every N operations (default 1000; 0 = never)
+  --shape-oracle V     a tree of version V follows every write; heights and node censuses
+                       must agree (e.g. kernel-6.1)
   --set KEY=N          stressor size, repeatable (${
   Object.keys(DEFAULT_STRESSOR_OPTIONS).join(", ")
 })
@@ -78,6 +82,7 @@ const COMMAND = defineCommand({
     ops: { type: "string" },
     timeout: { type: "string" },
     verify: { type: "boolean", default: false },
+    "shape-oracle": { type: "string" },
     "check-interval": { type: "string" },
     set: { type: "string", multiple: true, default: [] },
     "max-map-count": { type: "string" },
@@ -112,6 +117,8 @@ async function stress({ values }: ParsedCommand<typeof COMMAND.options>): Promis
   const options = parseSettings(values.set);
   const layout = resolveLayout(values.layout, seed);
   const { module, name } = await loadVersion(values.version);
+  const oracleName = values["shape-oracle"];
+  const shapeOracle = oracleName === undefined ? undefined : await shapeOracleFlag(oracleName);
   const run = runStress({
     module,
     stressor,
@@ -123,6 +130,7 @@ async function stress({ values }: ParsedCommand<typeof COMMAND.options>): Promis
     checkInterval: interval || undefined,
     options,
     maxMapCount,
+    ...(shapeOracle ? { shapeOracle } : {}),
   });
   const figures = {
     stressor,
@@ -186,3 +194,12 @@ async function stress({ values }: ParsedCommand<typeof COMMAND.options>): Promis
 }
 
 if (import.meta.main) Deno.exit(await stressMain(Deno.args));
+
+/** The `--shape-oracle` version, loaded; an unknown or unloadable one is bad input. */
+async function shapeOracleFlag(name: string): Promise<ShapeOracleSpec> {
+  try {
+    return await loadShapeOracle(name);
+  } catch (error) {
+    throw new UsageError(`--shape-oracle: ${(error as Error).message.split("\n")[0]}`);
+  }
+}
