@@ -4,7 +4,7 @@ import { buildGitHistory } from "../testing/git_history.ts";
 import type { BenchRecord } from "../results/record.ts";
 import { loadRecords } from "../results/store.ts";
 import { validateRecord } from "../results/validate.ts";
-import { type Ran, runCommandFile } from "./test_support.ts";
+import { assertRefused, runCommandFile } from "./test_support.ts";
 
 // Three tiny versions and one small case: three sample sets of about half a second each.
 const VERSIONS = [
@@ -30,13 +30,6 @@ async function records(dir: string): Promise<{ path: string; record: BenchRecord
 /** The record's units of a sharded bench: a case on a version. */
 const cells = (record: BenchRecord) => record.samples.map((s) => `${s.version} ${s.benchmark}`);
 
-function oneLine(ran: Ran, message: RegExp): void {
-  assert.equal(ran.code, 2, ran.stderr + ran.stdout);
-  assert.match(ran.stderr, message);
-  assert.equal(ran.stderr.trim().split("\n").length, 1, `one line: ${ran.stderr}`);
-  assert.doesNotMatch(ran.stderr, /\bat .*:\d+:\d+/, "no stack trace");
-}
-
 Deno.test("bench --shard: bad shards get one line and exit 2, before anything is measured", async () => {
   const cases: [string[], Record<string, string>, RegExp][] = [
     [["--shard", "4/3"], {}, /^bench: --shard 4\/3: K is more than N \(4 > 3\)$/m],
@@ -50,7 +43,7 @@ Deno.test("bench --shard: bad shards get one line and exit 2, before anything is
   ];
   for (const [args, env, message] of cases) {
     const ran = await runCommandFile("bench.ts", [...PLAN, ...args], env);
-    oneLine(ran, message);
+    assertRefused(ran, 2, message);
     assert.equal(ran.stdout, "", "nothing ran");
   }
 });
@@ -175,7 +168,7 @@ Deno.test("bench --shard: three shard processes merge into the unsharded run's s
 
     await t.step("a missing shard is refused in one line", async () => {
       const ran = await runCommandFile("merge.ts", [pieces[0].path, pieces[2].path]);
-      oneLine(ran, /^merge: shard 2\/3 missing \(given: 1\/3, 3\/3\)$/m);
+      assertRefused(ran, 2, /^merge: shard 2\/3 missing \(given: 1\/3, 3\/3\)$/m);
     });
 
     await t.step("a doubled shard is refused in one line", async () => {
@@ -186,7 +179,7 @@ Deno.test("bench --shard: three shard processes merge into the unsharded run's s
         JSON.stringify({ ...copy, id: copy.id.replace(/[0-9a-f]{12}$/, "0123456789ab") }),
       );
       const ran = await runCommandFile("merge.ts", [shards, twice, "--no-record"]);
-      oneLine(ran, /^merge: shard 2\/3 given twice: .* and .*twice\.json/m);
+      assertRefused(ran, 2, /^merge: shard 2\/3 given twice: .* and .*twice\.json/m);
     });
 
     await t.step("a shard of another plan is refused in one line", async () => {
@@ -195,12 +188,20 @@ Deno.test("bench --shard: three shard processes merge into the unsharded run's s
         foreignShard.path,
         pieces[2].path,
       ]);
-      oneLine(ran, /^merge: .*foreign.*belongs to another plan \([0-9a-f]{12}, the other 2/m);
+      assertRefused(
+        ran,
+        2,
+        /^merge: .*foreign.*belongs to another plan \([0-9a-f]{12}, the other 2/m,
+      );
     });
 
     await t.step("an unsharded bench record is no shard", async () => {
       const ran = await runCommandFile("merge.ts", [reference.path]);
-      oneLine(ran, /^merge: .* is not a shard record: merge takes the records of runs with/m);
+      assertRefused(
+        ran,
+        2,
+        /^merge: .* is not a shard record: merge takes the records of runs with/m,
+      );
     });
 
     await t.step("merged beside its shards, the shards are not counted twice", async () => {

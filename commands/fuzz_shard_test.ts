@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import type { FuzzRun } from "../bisect/fuzz/campaign.ts";
-import { type Ran, runCommandFile } from "./test_support.ts";
+import { assertRefused, type Ran, runCommandFile } from "./test_support.ts";
 
 // A version without the bug: every case of the campaign runs, in process, in well under 1 s.
 const CLEAN = [
@@ -24,13 +24,6 @@ async function files(dir: string): Promise<{ path: string; run: FuzzRun }[]> {
     out.push({ path, run: JSON.parse(await Deno.readTextFile(path)) as FuzzRun });
   }
   return out.sort((a, b) => (a.run.shard?.index ?? 0) - (b.run.shard?.index ?? 0));
-}
-
-function oneLine(ran: Ran, code: number, message: RegExp): void {
-  assert.equal(ran.code, code, ran.stderr + ran.stdout);
-  assert.match(ran.stderr, message);
-  assert.equal(ran.stderr.trim().split("\n").length, 1, `one line: ${ran.stderr}`);
-  assert.doesNotMatch(ran.stderr, /\bat .*:\d+:\d+/, "no stack trace");
 }
 
 /** The three shards of `plan`, writing to `dir`, named three ways. */
@@ -60,7 +53,7 @@ Deno.test("fuzz --shard: a campaign split by --time could not add up, so --max-c
   ];
   for (const [args, env, message] of cases) {
     const ran = await runCommandFile("fuzz.ts", ["--version", "testing/reference", ...args], env);
-    oneLine(ran, 1, message);
+    assertRefused(ran, 1, message);
     assert.equal(ran.stdout, "", "nothing ran");
   }
 });
@@ -99,14 +92,14 @@ Deno.test("fuzz --shard: three shards visit the unsharded campaign's cases, each
 
     await t.step("a missing shard is refused in one line", async () => {
       const ran = await runCommandFile("merge.ts", [pieces[0].path, pieces[1].path]);
-      oneLine(ran, 2, /^merge: shard 3\/3 missing \(given: 1\/3, 2\/3\)$/m);
+      assertRefused(ran, 2, /^merge: shard 3\/3 missing \(given: 1\/3, 2\/3\)$/m);
     });
 
     await t.step("a doubled shard is refused in one line", async () => {
       const twice = join(root, "twice.json");
       await Deno.writeTextFile(twice, JSON.stringify({ ...pieces[0].run, id: "fuzz-again" }));
       const ran = await runCommandFile("merge.ts", [shards, twice, "--no-record"]);
-      oneLine(ran, 2, /^merge: shard 1\/3 given twice: .* and .*twice\.json/m);
+      assertRefused(ran, 2, /^merge: shard 1\/3 given twice: .* and .*twice\.json/m);
     });
 
     await t.step("a shard of another campaign is refused in one line", async () => {
@@ -123,7 +116,11 @@ Deno.test("fuzz --shard: three shards visit the unsharded campaign's cases, each
       assert.equal(other.code, 0, other.stderr);
       const [shard] = await files(foreign);
       const ran = await runCommandFile("merge.ts", [pieces[0].path, shard.path, pieces[2].path]);
-      oneLine(ran, 2, /^merge: .*foreign.*belongs to another plan \([0-9a-f]{12}, the other 2/m);
+      assertRefused(
+        ran,
+        2,
+        /^merge: .*foreign.*belongs to another plan \([0-9a-f]{12}, the other 2/m,
+      );
     });
 
     await t.step("a shard that ran out of --time is refused in one line", async () => {
@@ -141,7 +138,11 @@ Deno.test("fuzz --shard: three shards visit the unsharded campaign's cases, each
       assert.match(cut.stdout, /shard 2\/3 ran out of --time after [0-3] of 4 cases/);
       const [shard] = await files(late);
       const ran = await runCommandFile("merge.ts", [pieces[0].path, shard.path, pieces[2].path]);
-      oneLine(ran, 2, /^merge: shard 2\/3 \(.*\) ran out of --time after [0-3] cases, before its/m);
+      assertRefused(
+        ran,
+        2,
+        /^merge: shard 2\/3 \(.*\) ran out of --time after [0-3] cases, before its/m,
+      );
     });
   } finally {
     await Deno.remove(root, { recursive: true });

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import type { BisectRecord } from "../results/record.ts";
 import { validateRecord } from "../results/validate.ts";
-import { type Ran, runCommandFile } from "./test_support.ts";
+import { assertRefused, runCommandFile } from "./test_support.ts";
 
 // Five fixture versions, two probes each: passing ones, one that throws and one that is wrong
 // on the generated layout. The hanging fixture is left out so no cell waits for a time limit.
@@ -47,13 +47,6 @@ function outcomes(record: BisectRecord): Map<string, string> {
 /** The matrix rows a run prints: `good-a .. 0/2`. */
 function matrixRows(stdout: string): string[] {
   return stdout.split("\n").filter((l) => /^ {2}(good|throws|wrong)/.test(l)).map((l) => l.trim());
-}
-
-function oneLine(ran: Ran, code: number, message: RegExp): void {
-  assert.equal(ran.code, code, ran.stderr + ran.stdout);
-  assert.match(ran.stderr, message);
-  assert.equal(ran.stderr.trim().split("\n").length, 1, `one line: ${ran.stderr}`);
-  assert.doesNotMatch(ran.stderr, /\bat .*:\d+:\d+/, "no stack trace");
 }
 
 Deno.test("merge: three shard processes give the unsharded run's outcome for every cell", async (t) => {
@@ -127,7 +120,7 @@ Deno.test("merge: three shard processes give the unsharded run's outcome for eve
 
     await t.step("a missing shard is refused in one line", async () => {
       const ran = await runCommandFile("merge.ts", [byIndex(1), byIndex(3), "--no-record"]);
-      oneLine(ran, 2, /^merge: shard 2\/3 missing \(given: 1\/3, 3\/3\)$/m);
+      assertRefused(ran, 2, /^merge: shard 2\/3 missing \(given: 1\/3, 3\/3\)$/m);
     });
 
     await t.step("a doubled shard is refused in one line", async () => {
@@ -138,27 +131,35 @@ Deno.test("merge: three shard processes give the unsharded run's outcome for eve
         JSON.stringify({ ...copy, id: `${copy.id.slice(0, -4)}beef` }),
       );
       const ran = await runCommandFile("merge.ts", [shards, twice, "--no-record"]);
-      oneLine(ran, 2, /^merge: shard 2\/3 given twice: .* and .*twice\.json/m);
+      assertRefused(ran, 2, /^merge: shard 2\/3 given twice: .* and .*twice\.json/m);
     });
 
     await t.step("a shard of another plan is refused in one line", async () => {
       const ran = await runCommandFile("merge.ts", [byIndex(1), file(foreign), byIndex(3)]);
-      oneLine(ran, 2, /^merge: .*foreign.*belongs to another plan \([0-9a-f]{12}, the other 2/m);
+      assertRefused(
+        ran,
+        2,
+        /^merge: .*foreign.*belongs to another plan \([0-9a-f]{12}, the other 2/m,
+      );
     });
 
     await t.step("a shard of another split is refused in one line", async () => {
       const ran = await runCommandFile("merge.ts", [byIndex(1), file(split2), byIndex(3)]);
-      oneLine(ran, 2, /^merge: .* is shard 1\/3 but .* is shard 2\/2: the shards of one merge/m);
+      assertRefused(
+        ran,
+        2,
+        /^merge: .* is shard 1\/3 but .* is shard 2\/2: the shards of one merge/m,
+      );
     });
 
     await t.step("no shards, or a file that is none, is refused in one line", async () => {
-      oneLine(
+      assertRefused(
         await runCommandFile("merge.ts", [file(whole)]),
         2,
         /^merge: .* is not a shard record: merge takes the records of runs with --shard K\/N$/m,
       );
-      oneLine(await runCommandFile("merge.ts", []), 2, /^merge: give the shard records/m);
-      oneLine(await runCommandFile("merge.ts", [whole]), 2, /^merge: no shard records in /m);
+      assertRefused(await runCommandFile("merge.ts", []), 2, /^merge: give the shard records/m);
+      assertRefused(await runCommandFile("merge.ts", [whole]), 2, /^merge: no shard records in /m);
     });
   } finally {
     await Deno.remove(root, { recursive: true });

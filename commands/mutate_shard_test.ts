@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import type { MutationRecord } from "../bisect/mutate/report.ts";
-import { type Ran, runCommandFile } from "./test_support.ts";
+import { assertRefused, runCommandFile } from "./test_support.ts";
 
 // The fixture's five mutants under one quick probe, unscreened: three are killed, two
 // survive. A fixed time limit keeps the shards' judgements alike on a busy machine.
@@ -43,13 +43,6 @@ function scoreLine(stdout: string): string {
   return stdout.split("\n").find((l) => l.startsWith("mutate: score "))!.replace(/; [\d.]+ s$/, "");
 }
 
-function oneLine(ran: Ran, message: RegExp): void {
-  assert.equal(ran.code, 2, ran.stderr + ran.stdout);
-  assert.match(ran.stderr, message);
-  assert.equal(ran.stderr.trim().split("\n").length, 1, `one line: ${ran.stderr}`);
-  assert.doesNotMatch(ran.stderr, /\bat .*:\d+:\d+/, "no stack trace");
-}
-
 Deno.test("mutate --shard: bad shards get one line and exit 2, before anything runs", async () => {
   const cases: [string[], Record<string, string>, RegExp][] = [
     [["--shard", "0/3"], {}, /^mutate: --shard 0\/3: shards count from 1, so K is 1 to 3$/m],
@@ -67,7 +60,7 @@ Deno.test("mutate --shard: bad shards get one line and exit 2, before anything r
   ];
   for (const [args, env, message] of cases) {
     const ran = await runCommandFile("mutate.ts", [...PLAN, "--no-record", ...args], env);
-    oneLine(ran, message);
+    assertRefused(ran, 2, message);
     assert.equal(ran.stdout, "", "nothing ran");
   }
 });
@@ -140,7 +133,7 @@ Deno.test("mutate --shard: three shard processes merge into the unsharded run's 
 
     await t.step("a missing shard is refused in one line", async () => {
       const ran = await runCommandFile("merge.ts", [pieces[0].path, pieces[2].path]);
-      oneLine(ran, /^merge: shard 2\/3 missing \(given: 1\/3, 3\/3\)$/m);
+      assertRefused(ran, 2, /^merge: shard 2\/3 missing \(given: 1\/3, 3\/3\)$/m);
     });
 
     await t.step("a doubled shard is refused in one line", async () => {
@@ -148,7 +141,7 @@ Deno.test("mutate --shard: three shard processes merge into the unsharded run's 
       const copy = pieces[1].record;
       await Deno.writeTextFile(twice, JSON.stringify({ ...copy, id: `${copy.id}-again` }));
       const ran = await runCommandFile("merge.ts", [shards, twice, "--no-record"]);
-      oneLine(ran, /^merge: shard 2\/3 given twice: .* and .*twice\.json/m);
+      assertRefused(ran, 2, /^merge: shard 2\/3 given twice: .* and .*twice\.json/m);
     });
 
     await t.step("a shard of another plan is refused in one line", async () => {
@@ -157,12 +150,20 @@ Deno.test("mutate --shard: three shard processes merge into the unsharded run's 
         foreignShard.path,
         pieces[2].path,
       ]);
-      oneLine(ran, /^merge: .*foreign.*belongs to another plan \([0-9a-f]{12}, the other 2/m);
+      assertRefused(
+        ran,
+        2,
+        /^merge: .*foreign.*belongs to another plan \([0-9a-f]{12}, the other 2/m,
+      );
     });
 
     await t.step("an unsharded mutate record is no shard", async () => {
       const ran = await runCommandFile("merge.ts", [reference.path]);
-      oneLine(ran, /^merge: .* is not a shard record: merge takes the records of runs with/m);
+      assertRefused(
+        ran,
+        2,
+        /^merge: .* is not a shard record: merge takes the records of runs with/m,
+      );
     });
   } finally {
     await Deno.remove(root, { recursive: true });

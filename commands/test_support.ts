@@ -12,6 +12,7 @@
  * @module
  */
 
+import assert from "node:assert/strict";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -67,4 +68,21 @@ export async function runCommandFile(
   }).output();
   const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
   return { code: out.code, stdout: decode(out.stdout), stderr: decode(out.stderr) };
+}
+
+/**
+ * Assert that a command refused its input the way the suite promises: exit `code`, one line
+ * on stderr matching `message`, and no stack trace.
+ *
+ * @example
+ * ```ts
+ * import { assertRefused } from "./test_support.ts";
+ * assertRefused({ code: 2, stdout: "", stderr: "merge: shard 2/3 missing\n" }, 2, /missing/);
+ * ```
+ */
+export function assertRefused(ran: Ran, code: number, message: RegExp): void {
+  assert.equal(ran.code, code, ran.stderr + ran.stdout);
+  assert.match(ran.stderr, message);
+  assert.equal(ran.stderr.trim().split("\n").length, 1, `one line: ${ran.stderr}`);
+  assert.doesNotMatch(ran.stderr, /\bat .*:\d+:\d+/, "no stack trace");
 }

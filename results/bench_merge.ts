@@ -27,15 +27,14 @@
  */
 
 import {
-  MergeError,
   type MergeKind,
   mergeSampleSets,
   mixedMachinesVerdict,
   type ShardRecord,
+  suiteShardRecord,
 } from "./merge.ts";
 import { type BenchRecord, type BenchUnitEntry, type MergedInfo, newRecordId } from "./record.ts";
 import { saveRecord } from "./store.ts";
-import { validateRecord } from "./validate.ts";
 
 /** A cell of the grid: a case on a version. */
 function cellKey(version: string, benchmark: string): string {
@@ -62,18 +61,8 @@ function planCells(record: BenchRecord): string[] {
 export const BENCH_SHARDS: MergeKind<BenchRecord> = {
   name: "bench",
   accept(value, path) {
-    const v = value as { kind?: unknown; body?: { shard?: unknown } } | null;
-    if (v === null || typeof v !== "object" || v.kind !== "bench") return undefined;
-    if (typeof v.body !== "object" || v.body === null || v.body.shard === undefined) {
-      return undefined;
-    }
-    const validation = validateRecord(value);
-    if (!validation.ok) {
-      throw new MergeError(
-        `${path} does not match the record schema: ${validation.errors.slice(0, 2).join("; ")}`,
-      );
-    }
-    const record = validation.record as BenchRecord;
+    const record = suiteShardRecord<BenchRecord>(value, path, "bench");
+    if (!record) return undefined;
     const interrupted = record.body.interrupted;
     return {
       path,

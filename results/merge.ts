@@ -39,6 +39,7 @@ import {
   type ProbeEntry,
   type SampleSet,
   type ShardInfo,
+  type SuiteRecord,
   type Verdict,
 } from "./record.ts";
 import { saveRecord } from "./store.ts";
@@ -454,6 +455,35 @@ export function mixedMachinesVerdict(samples: readonly SampleSet[]): Verdict | u
   };
 }
 
+/**
+ * `value` as a suite record of `kind` that carries `body.shard`, or `undefined` when it is
+ * another kind or no shard; a shard record that breaks the schema is refused in one line.
+ *
+ * @example
+ * ```ts
+ * import { suiteShardRecord } from "./merge.ts";
+ * console.log(suiteShardRecord({ kind: "bench", body: {} }, "x.json", "bench")); // undefined
+ * ```
+ */
+export function suiteShardRecord<R extends SuiteRecord>(
+  value: unknown,
+  path: string,
+  kind: R["kind"],
+): R | undefined {
+  const v = value as { kind?: unknown; body?: { shard?: unknown } } | null;
+  if (v === null || typeof v !== "object" || v.kind !== kind) return undefined;
+  if (typeof v.body !== "object" || v.body === null || v.body.shard === undefined) {
+    return undefined;
+  }
+  const validation = validateRecord(value);
+  if (!validation.ok) {
+    throw new MergeError(
+      `${path} does not match the record schema: ${validation.errors.slice(0, 2).join("; ")}`,
+    );
+  }
+  return validation.record as R;
+}
+
 /** The key of one exhaustive cell: version and probe. */
 function cellKey(
   version: string,
@@ -491,18 +521,8 @@ function planOrder(record: BisectRecord): string[] {
 export const BISECT_EXHAUSTIVE: MergeKind<BisectRecord> = {
   name: "bisect --exhaustive",
   accept(value, path) {
-    const v = value as { kind?: unknown; body?: { shard?: unknown } } | null;
-    if (v === null || typeof v !== "object" || v.kind !== "bisect") return undefined;
-    if (typeof v.body !== "object" || v.body === null || v.body.shard === undefined) {
-      return undefined;
-    }
-    const validation = validateRecord(value);
-    if (!validation.ok) {
-      throw new MergeError(
-        `${path} does not match the record schema: ${validation.errors.slice(0, 2).join("; ")}`,
-      );
-    }
-    const record = validation.record as BisectRecord;
+    const record = suiteShardRecord<BisectRecord>(value, path, "bisect");
+    if (!record) return undefined;
     const shard = record.body.shard!;
     const interrupted = record.body.interrupted as
       | { signal?: string; probesKept?: number }

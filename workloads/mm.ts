@@ -26,11 +26,11 @@
  */
 
 import type { Entry, MapleCursor, MapleModule, MapleTree } from "../core/contract.ts";
-import { DifferentialMismatchError, LeakError, NodeAccountingError } from "./check_errors.ts";
+import { DifferentialMismatchError, LeakError } from "./check_errors.ts";
 import { RangeModel } from "./reference_model.ts";
 import { ShapeOracle, type ShapeOracleSpec } from "./shape_oracle.ts";
 import { runTreeSession, type TreeSessionSpec } from "./tree_session.ts";
-import { checkDupAccounting } from "./dup_accounting.ts";
+import { checkDupAccounting, checkWriteAccounting } from "./node_accounting.ts";
 import {
   canMerge,
   guardedStart,
@@ -240,22 +240,11 @@ export class Mm {
           `but ${vmaText(want)} covered ${hex(first)}`,
       );
     }
-    const where = `store over ${hex(first)}-${hex(last)} (during ${this.operation})`;
-    if (pooled !== 0) {
-      throw new NodeAccountingError(
-        `the cursor still holds ${pooled} nodes after destroy(): ${where}`,
-      );
-    }
-    // A tree that has never counted an allocation does not account for its nodes at all
-    // (a model behind the contract); it is held to the rest.
-    const { live, allocations } = this.tree.allocatorStats();
-    if (allocations === 0) return;
-    const nodes = this.tree.nodeCounts().total;
-    if (live !== nodes) {
-      throw new NodeAccountingError(
-        `${live} nodes are live but the tree has ${nodes} after the ${where}`,
-      );
-    }
+    checkWriteAccounting(
+      this.tree,
+      pooled,
+      `store over ${hex(first)}-${hex(last)} during ${this.operation}`,
+    );
   }
 
   private mismatch(what: string): never {

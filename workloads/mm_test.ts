@@ -199,7 +199,7 @@ Deno.test("a write that keeps nodes it does not use, or returns the wrong old va
   const hoarder = withFaults(module, { liveExtra: 1 });
   assert.throws(
     () => Mm.create(hoarder, vmas, { checked: true }),
-    /2 nodes are live but the tree has 1 after the store over 20000000-20003fff/,
+    /2 nodes are live but the tree has 1 \(store over 20000000-20003fff during /,
   );
   Mm.create(hoarder, vmas, {}); // unchecked runs leave it to exit()
   const forgetful = withFaults(module, { storeReturnsNothing: true });

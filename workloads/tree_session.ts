@@ -26,8 +26,8 @@
  */
 
 import type { Entry, MapleModule, MapleTree } from "../core/contract.ts";
-import { DifferentialMismatchError, LeakError, NodeAccountingError } from "./check_errors.ts";
-import { checkDupAccounting } from "./dup_accounting.ts";
+import { DifferentialMismatchError, LeakError } from "./check_errors.ts";
+import { checkDupAccounting, checkWriteAccounting } from "./node_accounting.ts";
 import { Mwc } from "./prng.ts";
 import { RangeModel } from "./reference_model.ts";
 import { ShapeOracle, type ShapeOracleSpec } from "./shape_oracle.ts";
@@ -117,20 +117,7 @@ class Session {
     const tree = this.#tree;
     tree.validate();
     this.#same("count()", tree.count(), this.#model.count());
-    if (pooled !== 0) {
-      throw new NodeAccountingError(
-        `the cursor still holds ${pooled} nodes after destroy() (during ${this.#where()})`,
-      );
-    }
-    const { allocations, live } = tree.allocatorStats();
-    // A tree that counts no allocation at all (a model behind the contract) has no nodes.
-    if (allocations === 0) return;
-    const nodes = tree.nodeCounts().total;
-    if (live !== nodes) {
-      throw new NodeAccountingError(
-        `${live} nodes are live but the tree has ${nodes} (during ${this.#where()})`,
-      );
-    }
+    checkWriteAccounting(tree, pooled, `during ${this.#where()}`);
   }
 
   /** One random operation. */

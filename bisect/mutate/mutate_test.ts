@@ -3,7 +3,8 @@ import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { attributeErrors, diffOf, readVersionSources, writeMutant } from "./mutants.ts";
 import { presetMatrix } from "./presets.ts";
-import { describeMatrix, formatSummary } from "./report.ts";
+import { describeMatrix } from "../matrix.ts";
+import { formatSummary } from "./report.ts";
 import { mutantLimits, mutate, MutateError, sampleIndices, scoreOf } from "./run.ts";
 import { applySite, describeSite, findSites } from "./sites.ts";
 

@@ -22,9 +22,6 @@ import type { ProbeCase } from "../runner.ts";
 import type { MutantResult, MutationReport } from "./run.ts";
 import { describeSite } from "./sites.ts";
 
-/** The matrix in one line (defined beside the matrices). */
-export { describeMatrix };
-
 /** The third class's name as the score line says it. */
 const TIMEOUT_LABEL = "equivalent-or-timeout";
 

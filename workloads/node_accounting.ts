@@ -1,11 +1,11 @@
 /**
- * The node accounting a dup owes, whatever made it: the mm's fork and the `tree` stressor's
- * dups check it the same way.
+ * The node accounting a write and a dup owe, whatever made them: the mm and the `tree`
+ * stressor check them the same way.
  *
  * @example
  * ```ts
  * import { loadVersion } from "../core/loader.ts";
- * import { checkDupAccounting } from "./dup_accounting.ts";
+ * import { checkDupAccounting } from "./node_accounting.ts";
  * const { module } = await loadVersion("head");
  * const tree = module.createTree<number>({ allocRange: true });
  * for (let i = 0; i < 40; i++) tree.store(i * 4, i * 4 + 1, i + 1);
@@ -72,5 +72,36 @@ export function checkDupAccounting<T>(
   }
   if (counted && live !== nodes) {
     fail(`${live} nodes are live after a dup that built a tree of ${nodes}`);
+  }
+}
+
+/**
+ * Throw {@linkcode NodeAccountingError} when a write left nodes outside the tree: in the
+ * cursor's pool after `destroy()` (`pooled`), or live in the allocator but not in the tree (a
+ * reservation never given back, or a node freed twice). A tree that has never counted an
+ * allocation (a model behind the contract) has no nodes to account for. `where` names the
+ * write.
+ *
+ * @example
+ * ```ts
+ * import { loadVersion } from "../core/loader.ts";
+ * import { checkWriteAccounting } from "./node_accounting.ts";
+ * const { module } = await loadVersion("head");
+ * const tree = module.createTree<number>({ allocRange: true });
+ * for (let i = 0; i < 40; i++) tree.store(i * 4, i * 4 + 1, i + 1);
+ * checkWriteAccounting(tree, 0, "a test");
+ * ```
+ */
+export function checkWriteAccounting<T>(tree: MapleTree<T>, pooled: number, where: string): void {
+  if (pooled !== 0) {
+    throw new NodeAccountingError(
+      `the cursor still holds ${pooled} nodes after destroy() (${where})`,
+    );
+  }
+  const { allocations, live } = tree.allocatorStats();
+  if (allocations === 0) return;
+  const nodes = tree.nodeCounts().total;
+  if (live !== nodes) {
+    throw new NodeAccountingError(`${live} nodes are live but the tree has ${nodes} (${where})`);
   }
 }
