@@ -27,13 +27,14 @@
  */
 
 import {
+  mergedRun,
   type MergeKind,
   mergeSampleSets,
   mixedMachinesVerdict,
   type ShardRecord,
   suiteShardRecord,
 } from "./merge.ts";
-import { type BenchRecord, type BenchUnitEntry, type MergedInfo, newRecordId } from "./record.ts";
+import type { BenchRecord, BenchUnitEntry, MergedInfo } from "./record.ts";
 import { saveRecord } from "./store.ts";
 
 /** A cell of the grid: a case on a version. */
@@ -106,8 +107,6 @@ export const BENCH_SHARDS: MergeKind<BenchRecord> = {
         a.round - b.round || versionOrder.get(a.version)! - versionOrder.get(b.version)! ||
         a.shard - b.shard
       );
-    const startedAt = shards.map((s) => s.startedAt).sort()[0];
-    const endedAt = shards.map((s) => s.endedAt).sort().at(-1)!;
     // A shard's resume is its own affair: the merged record resumed nothing.
     const {
       shard: _shard,
@@ -118,15 +117,7 @@ export const BENCH_SHARDS: MergeKind<BenchRecord> = {
     const { shard: _own, interrupted: _interrupted, ...body } = first.body;
     return {
       ...first,
-      id: newRecordId("bench", new Date(startedAt)),
-      environment: {
-        ...first.environment,
-        suiteDirty: shards.some((s) => s.record.environment.suiteDirty === true)
-          ? true
-          : first.environment.suiteDirty,
-      },
-      startedAt,
-      endedAt,
+      ...mergedRun("bench", shards),
       parameters: { ...parameters, shards: info.count },
       seeds: [...new Set(shards.flatMap((s) => s.record.seeds))].sort((a, b) => a - b),
       samples,

@@ -456,6 +456,35 @@ export function mixedMachinesVerdict(samples: readonly SampleSet[]): Verdict | u
 }
 
 /**
+ * The fields of a merged record that come from all its shards: a new id, the span from the
+ * first start to the last end, and the environment of the first shard, dirty when any was.
+ *
+ * @example
+ * ```ts
+ * import { mergedRun } from "./merge.ts";
+ * console.log(typeof mergedRun); // function
+ * ```
+ */
+export function mergedRun<R extends SuiteRecord>(
+  kind: R["kind"],
+  shards: readonly ShardRecord<R>[],
+): Pick<R, "id" | "environment" | "startedAt" | "endedAt"> {
+  const first = shards[0].record;
+  const startedAt = shards.map((s) => s.startedAt).sort()[0];
+  return {
+    id: newRecordId(kind, new Date(startedAt)),
+    environment: {
+      ...first.environment,
+      suiteDirty: shards.some((s) => s.record.environment.suiteDirty === true)
+        ? true
+        : first.environment.suiteDirty,
+    },
+    startedAt,
+    endedAt: shards.map((s) => s.endedAt).sort().at(-1)!,
+  } as Pick<R, "id" | "environment" | "startedAt" | "endedAt">;
+}
+
+/**
  * `value` as a suite record of `kind` that carries `body.shard`, or `undefined` when it is
  * another kind or no shard; a shard record that breaks the schema is refused in one line.
  *
@@ -561,22 +590,12 @@ export const BISECT_EXHAUSTIVE: MergeKind<BisectRecord> = {
     );
     const mixed = mixedMachinesVerdict(samples);
     const notes = mixed ? [...info.notes, mixed.summary] : [...info.notes];
-    const startedAt = shards.map((s) => s.startedAt).sort()[0];
-    const endedAt = shards.map((s) => s.endedAt).sort().at(-1)!;
     const number = (x: JsonValue | undefined) => typeof x === "number" ? x : 0;
     const { shard: _shard, ...parameters } = first.parameters;
     const { shard: _own, interrupted: _interrupted, ...body } = first.body;
     return {
       ...first,
-      id: newRecordId("bisect", new Date(startedAt)),
-      environment: {
-        ...first.environment,
-        suiteDirty: shards.some((s) => s.record.environment.suiteDirty === true)
-          ? true
-          : first.environment.suiteDirty,
-      },
-      startedAt,
-      endedAt,
+      ...mergedRun("bisect", shards),
       parameters: {
         ...parameters,
         // The shards ran side by side: the merged run took as long as its slowest shard.
